@@ -1,0 +1,1 @@
+"""Extractors: one module per document kind, plus the shared readers of unit lists and quantities."""

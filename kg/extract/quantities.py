@@ -1,0 +1,200 @@
+"""Read quantities: ``新开工亿元以上项目930个``, ``增长6%左右``, ``5.4万套(间)``, ``三个``, ``1.3万亿元``.
+
+A quantity is a number (Arabic, decimal, full-width after :mod:`kg.read`, or
+Chinese, read with cn2an) with its magnitude (万, 亿) and a measure word from
+kg/data/measures.tsv; the comparator words around it come from
+kg/data/comparators.tsv and the patterns of kg/data/non_targets.tsv drop
+ordinals, names and conditions (第11届, 11号线, 5G, 30—64周岁, 5年内, 24小时).
+The value is kept as written (5.4 for 5.4万套(间)); the magnitude stays in the unit.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from ..datafiles import read_tsv
+from ..model import Quantity
+from ..numerals import chinese_to_int
+
+ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+CHINESE = r"[零〇一二两三四五六七八九十百千]+"
+CLAUSE_DELIMITERS = ",，;；。:：!！?？\n"
+_LEADING_FILLER = re.compile(r"^(并且|并|和|及|以及|同时|其中|全年|为全市|为|对|在|共|累计|使|让|将|把|每年)+")
+_TRAILING_FILLER = re.compile(r"(等|的)$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=None)
+def _tables():
+    measures = {row["measure"]: row["kind"] for row in read_tsv("measures.tsv")}
+    comparators = read_tsv("comparators.tsv")
+    before = {r["word"]: r["bound"] for r in comparators if r["position"] == "before"}
+    after = {r["word"]: r["bound"] for r in comparators if r["position"] == "after"}
+    measure_alt = "|".join(re.escape(m) for m in sorted(measures, key=len, reverse=True))
+    after_alt = "|".join(re.escape(w) for w in sorted(set(after) - {"余", "多"}, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?P<num>{ARABIC}|{CHINESE})(?P<mag>万亿|亿|万|千)?(?P<approx>余|多)?"
+        rf"(?P<measure>{measure_alt})(?![A-Za-z])(?P<after>{after_alt})?"
+    )
+    non_targets = _compile_non_targets([row["pattern"] for row in read_tsv("non_targets.tsv")])
+    before_alt = re.compile("(" + "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True)) + r")\s*$")
+    return measures, before, after, pattern, non_targets, before_alt
+
+
+def _compile_non_targets(templates: list[str]) -> list[tuple[re.Pattern, list[str]]]:
+    """Each template with every ``{N}`` made a named group that matches any number."""
+    compiled = []
+    for template in templates:
+        names = []
+        pieces = template.split("{N}")
+        regex = pieces[0]
+        for index, piece in enumerate(pieces[1:]):
+            names.append(f"n{index}")
+            regex += f"(?P<n{index}>{ARABIC}|{CHINESE})" + piece
+        compiled.append((re.compile(regex), names))
+    return compiled
+
+
+def _excluded(text: str, start: int, non_targets) -> bool:
+    """Does a non-target pattern hold for the number starting at ``start``?"""
+    window_start = max(0, start - 8)
+    window = text[window_start:start + 12]
+    for pattern, names in non_targets:
+        for match in pattern.finditer(window):
+            if names:
+                if any(match.group(n) is not None and window_start + match.start(n) <= start < window_start + match.end(n)
+                       for n in names):
+                    return True
+            elif window_start + match.start() <= start < window_start + match.end():
+                return True
+    return False
+
+
+def _inside_quotes(text: str, position: int, clause_start: int) -> bool:
+    """Is ``position`` inside “…” or "…" (a name such as "两个确立")?"""
+    before = text[clause_start:position]
+    if before.count("“") > before.count("”"):
+        return True
+    return before.count('"') % 2 == 1
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = start
+    while left > 0 and text[left - 1] not in CLAUSE_DELIMITERS:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in CLAUSE_DELIMITERS:
+        right += 1
+    return left, right
+
+
+def _value(number: str) -> Decimal | None:
+    if number[0].isdigit():
+        return Decimal(number.replace(",", ""))
+    try:
+        return Decimal(chinese_to_int(number))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def read_quantities(text: str, offset: int = 0) -> list[Quantity]:
+    """Every target-like quantity in ``text``, in order; offsets are ``offset`` + position.
+
+    >>> [(str(q.value), q.unit, q.comparator, q.metric) for q in read_quantities("城镇新增就业25万人以上。")]
+    [('25', '万人', '以上', '城镇新增就业')]
+    >>> [(str(q.value), q.unit) for q in read_quantities("筹集建设保障性租赁住房5.4万套(间)。")]
+    [('5.4', '万套(间)')]
+    >>> read_quantities("开通轨道交通11号线,建设5G基站,为30—64周岁妇女筛查,毕业5年内")
+    []
+    """
+    measures, before, after, pattern, non_targets, before_alt = _tables()
+    found: list[tuple[re.Match, Decimal, int, int]] = []
+    previous_end = -1
+    for match in pattern.finditer(text):
+        number = match.group("num")
+        num_start = match.start("num")
+        measure = match.group("measure")
+        magnitude = match.group("mag") or ""
+        if not number[0].isdigit():
+            # 一个 "a", 第三 "third", 统一 "unify": not counts
+            if number in ("一", "〇", "零") and not magnitude:
+                continue
+            if num_start > 0 and text[num_start - 1] in "第每逐单同统唯万之":
+                continue
+        if _excluded(text, num_start, non_targets):
+            continue
+        clause_start, clause_end = _clause_bounds(text, num_start, match.end())
+        if _inside_quotes(text, num_start, max(0, clause_start - 200)):
+            continue
+        comparator_after = match.group("after") or ""
+        following = text[match.end():match.end() + 1]
+        if comparator_after in ("以上", "以下", "及以上") and measures.get(measure) in ("money", "size") \
+                and _CJK.match(following or " "):
+            continue  # 亿元以上项目: a category, not a target
+        if previous_end == num_start and text[num_start - 1:num_start] in measures:
+            continue  # 1050个十亿元以上项目: the category of what was counted
+        value = _value(number)
+        if value is None:
+            continue
+        found.append((match, value, clause_start, clause_end))
+        previous_end = match.end()
+
+    quantities: list[Quantity] = []
+    for index, (match, value, clause_start, clause_end) in enumerate(found):
+        num_start = match.start("num")
+        left, right = _neighbour_bounds(text, found, index, clause_start, clause_end)
+        before_match = before_alt.search(text[left:num_start])
+        comparator_before = before_match.group(1) if before_match else ""
+        approx = match.group("approx") or ""
+        comparator_after = match.group("after") or ""
+        comparator = "+".join(w for w in (comparator_before, approx, comparator_after) if w)
+        pre = text[left:num_start]
+        if before_match:
+            pre = pre[:before_match.start()]
+        metric = _metric(pre, text[match.end():right])
+        if not metric and quantities and found[index - 1][2] == clause_start:
+            metric = quantities[-1].metric  # 分别达到100%、88%以上: the second shares the first's metric
+        quantities.append(Quantity(
+            value=value, unit=(match.group("mag") or "") + match.group("measure"), comparator=comparator,
+            bound=_bound(comparator_before, approx, comparator_after, before, after), metric=metric,
+            surface=text[left:right].strip(" 、"), start=offset + num_start, end=offset + match.end(),
+        ))
+    return quantities
+
+
+def _neighbour_bounds(text, found, index, clause_start, clause_end) -> tuple[int, int]:
+    """The part of a clause that belongs to one quantity when the clause holds several.
+
+    ``新改建收集屋400座、转运站40座`` splits at the 、 between them; ``100名园艺师服务100个驿站``
+    at the quantities themselves.
+    """
+    left, right = clause_start, clause_end
+    if index > 0 and found[index - 1][2] == clause_start:
+        previous_end = found[index - 1][0].end()
+        comma = text.rfind("、", previous_end, found[index][0].start())
+        left = comma + 1 if comma >= 0 else previous_end
+    if index + 1 < len(found) and found[index + 1][2] == clause_start:
+        next_start = found[index + 1][0].start()
+        comma = text.find("、", found[index][0].end(), next_start)
+        right = comma if comma >= 0 else next_start
+    return left, right
+
+
+def _bound(word_before: str, approx: str, word_after: str, before: dict, after: dict) -> str:
+    if word_after:
+        return after[word_after]
+    if approx:
+        return after[approx]
+    if word_before:
+        return before[word_before]
+    return "exactly"
+
+
+def _metric(pre: str, post: str) -> str:
+    """What a quantity measures: the words of its clause around it, trimmed of fillers."""
+    metric = (pre.strip() + post.strip()).strip("\"“”'‘’ ")
+    metric = _LEADING_FILLER.sub("", metric)
+    metric = _TRAILING_FILLER.sub("", metric)
+    return metric.strip("\"“”'‘’ ")

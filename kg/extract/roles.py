@@ -1,0 +1,135 @@
+"""Read role clauses: who leads a task and who co-owns it.
+
+Forms (full- and half-width punctuation alike, after :mod:`kg.read`):
+
+- ``牵头单位:X;责任单位:Y、Z`` / ``牵头单位:X;配合单位:Y`` (labels from kg/data/roles.yaml)
+- ``责任单位:X、Y`` alone: the plan's own lead rule decides (``无牵头单位的,责任单位即为牵头单位``
+  makes every one a lead; ``列第一位的责任单位为牵头单位`` only the first)
+- ``X牵头,Y、Z配合`` / ``X、Y牵头,Z等按职责分工负责`` / ``X负责``
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..datafiles import read_yaml
+from ..model import LeadRule, Roles, UnitMention
+from .units import read_unit_list
+
+
+@lru_cache(maxsize=None)
+def _config():
+    config = read_yaml("roles.yaml")
+    labels = sorted(config["labels"], key=len, reverse=True)
+    label_re = re.compile(r"(" + "|".join(map(re.escape, labels)) + r")\s*[:：]")
+
+    def verbs(key):
+        return sorted(config[key], key=len, reverse=True)
+
+    return config, label_re, verbs("lead_verbs"), verbs("support_verbs"), verbs("sole_verbs")
+
+
+def find_lead_rule(text: str) -> LeadRule:
+    """The rule a document states for clauses without 牵头单位, or the documented default."""
+    config = _config()[0]
+    for rule in config["lead_rules"]:
+        match = re.search(rule["pattern"], text)
+        if match:
+            return LeadRule(rule["name"], match.group(0), True)
+    return LeadRule(config["default_lead_rule"], "", False)
+
+
+def read_roles(clause: str, rule: LeadRule, offset: int = 0) -> Roles:
+    """Leads and co-owners named by a role clause (the text inside its brackets)."""
+    config, label_re, *_ = _config()
+    labelled = list(label_re.finditer(clause))
+    if labelled:
+        return _read_labelled(clause, labelled, config["labels"], rule, offset)
+    return _read_inline(clause, offset)
+
+
+def _read_labelled(clause, matches, labels, rule, offset) -> Roles:
+    leads: list[UnitMention] = []
+    co_owners: list[UnitMention] = []
+    responsible: list[UnitMention] = []
+    problems = []
+    for index, match in enumerate(matches):
+        value_end = matches[index + 1].start() if index + 1 < len(matches) else len(clause)
+        value = clause[match.end():value_end]
+        stripped = value.rstrip(" ;；:：,，。.")
+        units = read_unit_list(stripped, offset + match.end())
+        if not units:
+            problems.append(f"{match.group(1)} names no unit")
+        role = labels[match.group(1)]
+        if role == "lead":
+            leads.extend(units)
+        elif role == "support":
+            co_owners.extend(units)
+        else:
+            responsible.extend(units)
+    form = "labelled"
+    if leads:
+        co_owners = responsible + co_owners
+    elif rule.name == "responsible_are_leads":
+        leads, form = responsible, "labelled, responsible are leads"
+    else:
+        leads, co_owners = responsible[:1], responsible[1:] + co_owners
+        form = "labelled, first responsible leads"
+    return Roles(_dedupe(leads), _dedupe(co_owners, exclude=leads), form, problems)
+
+
+def _read_inline(clause, offset) -> Roles:
+    _, _, lead_verbs, support_verbs, sole_verbs = _config()
+    parts = _split_inline(clause)
+    leads: list[UnitMention] = []
+    co_owners: list[UnitMention] = []
+    problems = []
+    form = "inline"
+    for start, end in parts:
+        piece = clause[start:end]
+        verb_role = None
+        for role, verbs in (("lead", lead_verbs), ("support", support_verbs), ("sole", sole_verbs)):
+            for verb in verbs:
+                if piece.endswith(verb):
+                    verb_role = role
+                    piece = piece[:-len(verb)]
+                    break
+            if verb_role:
+                break
+        units = read_unit_list(piece, offset + start)
+        if verb_role in ("lead", "sole") or (verb_role is None and not leads):
+            leads.extend(units)
+            if verb_role is None:
+                problems.append(f"role of '{piece}' not stated; read as leading")
+        else:
+            co_owners.extend(units)
+    if not leads and not co_owners:
+        problems.append("no unit found in the role clause")
+    return Roles(_dedupe(leads), _dedupe(co_owners, exclude=leads), form, problems)
+
+
+def _split_inline(clause: str) -> list[tuple[int, int]]:
+    """Split ``X牵头,Y配合`` after each role verb (a comma inside a unit list does not split)."""
+    _, _, lead_verbs, support_verbs, sole_verbs = _config()
+    verbs = sorted(lead_verbs + support_verbs + sole_verbs, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(map(re.escape, verbs)) + r")(?=\s*(?:[,，;；。]|$))")
+    spans, start = [], 0
+    for match in pattern.finditer(clause):
+        spans.append((start, match.end()))
+        start = match.end()
+        while start < len(clause) and clause[start] in " ,，;；。":
+            start += 1
+    if start < len(clause) and clause[start:].strip(" ,，;；。"):
+        spans.append((start, len(clause)))
+    return spans
+
+
+def _dedupe(mentions: list[UnitMention], exclude: list[UnitMention] = ()) -> list[UnitMention]:
+    seen = {m.name for m in exclude}
+    kept = []
+    for mention in mentions:
+        if mention.name not in seen:
+            seen.add(mention.name)
+            kept.append(mention)
+    return kept

@@ -1,0 +1,157 @@
+"""Read lists of unit names: ``市发改委、市经信局,各区人民政府〈含…,下同〉``.
+
+Handles the separators plans use (``、`` ``,`` ``，`` ``;`` and a stray ``.``),
+shorthand (``江汉、硚口、黄陂区人民政府`` is three district governments,
+``东湖高新区、武汉经开区管委会`` two committees), hosted offices (``X〈Y〉``) and
+qualifiers that define a collective's members (``各区人民政府〈含…,下同〉``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import UnitMention
+
+OPEN = "〈<(《【"
+CLOSE = "〉>)》】"
+SEPARATORS = "、,，;；"
+
+# what ends the name of an organisation; a list element without one is "bare" shorthand
+_ORG_SUFFIX = re.compile(
+    r"(局|委|办|办公室|会|院|部|厅|府|集团|公司|中心|社|联|站|所|队|处|行|团|馆|校|室|组|单位|署|司|台|報|报|军|区队)$")
+# what a shorthand element borrows: the government suffix of the next full element
+_GOV_SUFFIX = re.compile(r"(人民政府|政府|管委会|管理委员会|党工委|工委)$")
+_PLACE_MARKER = re.compile(r"(新区|开发区|经开区|高新区|风景区|区|县|市|镇|乡|街道)$")
+# names that are not place shorthand even without an organisation suffix
+_NOT_PLACE = re.compile(r"^(市|省|各|有关|相关)|部门|单位|政府|成员")
+_MEMBERS_PREFIX = re.compile(r"^(含|包含|包括|其中)")
+_TRAILING = re.compile(r"(等单位|等部门|等有关单位|等)$")
+_LEADING = re.compile(r"^(和|及|以及|与)")
+_SAME_BELOW = re.compile(r"[,，;；]?\s*(下同|以下同)\s*$")
+
+
+def split_top_level(text: str) -> list[tuple[int, int]]:
+    """Spans of the elements of a list, split at separators outside brackets.
+
+    A ``.`` splits only between two CJK characters (``市农业农村局.各区人民政府``).
+
+    >>> t = "市发改委、市教育局,各区人民政府〈含A、B,下同〉"
+    >>> [t[a:b] for a, b in split_top_level(t)]
+    ['市发改委', '市教育局', '各区人民政府〈含A、B,下同〉']
+    """
+    spans = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and (ch in SEPARATORS or (ch == "." and _between_cjk(text, i))):
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _between_cjk(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and _is_cjk(text[i - 1]) and _is_cjk(text[i + 1])
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def _split_bracket(element: str) -> tuple[str, str | None]:
+    """``X〈Y〉`` -> (X, Y); an element without a trailing bracket -> (element, None)."""
+    element = element.strip()
+    if element and element[-1] in "〉>":
+        opener = "〈" if element[-1] == "〉" else "<"
+        depth = 0
+        for i in range(len(element) - 1, -1, -1):
+            if element[i] in "〉>":
+                depth += 1
+            elif element[i] in "〈<":
+                depth -= 1
+                if depth == 0:
+                    return element[:i].strip(), element[i + 1:-1].strip()
+        del opener
+    return element, None
+
+
+def clean_name(name: str) -> str:
+    """Strip connecting words and ``等`` from a unit name.
+
+    >>> clean_name("及市公安局等")
+    '市公安局'
+    """
+    name = re.sub(r"\s+", "", name)
+    name = _LEADING.sub("", name)
+    name = _TRAILING.sub("", name)
+    return name.strip("。.:：")
+
+
+def is_bare(name: str) -> bool:
+    """A list element that is shorthand (a place name without an organisation suffix)."""
+    return (bool(name) and len(name) <= 8 and not _ORG_SUFFIX.search(name)
+            and not _NOT_PLACE.search(name))
+
+
+def expand_shorthand(bare: str, full: str) -> str | None:
+    """Complete ``bare`` from the suffix of the ``full`` element that follows it.
+
+    >>> expand_shorthand("江汉", "黄陂区人民政府"), expand_shorthand("东湖高新区", "武汉经开区管委会")
+    ('江汉区人民政府', '东湖高新区管委会')
+    """
+    suffix = _GOV_SUFFIX.search(full)
+    if not suffix:
+        return None
+    place = full[:suffix.start()]
+    if _PLACE_MARKER.search(bare):
+        return bare + suffix.group(1)
+    marker = _PLACE_MARKER.search(place)
+    if not marker:
+        return bare + suffix.group(1)
+    return bare + marker.group(1) + suffix.group(1)
+
+
+def read_unit_list(text: str, offset: int = 0) -> list[UnitMention]:
+    """Every unit named in a list, in order, with offsets (``offset`` + position in ``text``).
+
+    >>> [m.name for m in read_unit_list("江汉、硚口、黄陂区人民政府")]
+    ['江汉区人民政府', '硚口区人民政府', '黄陂区人民政府']
+    >>> m = read_unit_list("市城市数字公共基础设施建设工作领导小组办公室〈市公安局〉")[0]
+    >>> m.name, m.host
+    ('市城市数字公共基础设施建设工作领导小组办公室', '市公安局')
+    """
+    mentions: list[UnitMention] = []
+    for start, end in split_top_level(text):
+        element = text[start:end]
+        lead_ws = len(element) - len(element.lstrip())
+        name, bracket = _split_bracket(element)
+        mention = UnitMention(name=clean_name(name), start=offset + start + lead_ws, end=offset + end)
+        if bracket is not None:
+            if _MEMBERS_PREFIX.match(bracket):
+                members_text = _SAME_BELOW.sub("", _MEMBERS_PREFIX.sub("", bracket))
+                mention.members = [m.name for m in read_unit_list(members_text)]
+            else:
+                mention.host = clean_name(bracket)
+        if mention.name:
+            mentions.append(mention)
+    _expand_runs(mentions)
+    return mentions
+
+
+def _expand_runs(mentions: list[UnitMention]) -> None:
+    """Give each run of bare elements the suffix of the full element that closes it."""
+    pending: list[UnitMention] = []
+    for mention in mentions:
+        if is_bare(mention.name) and not mention.members and mention.host is None:
+            pending.append(mention)
+            continue
+        for bare in pending:
+            expanded = expand_shorthand(bare.name, mention.name)
+            if expanded:
+                bare.expanded_from = bare.name
+                bare.name = expanded
+        pending = []

@@ -1,0 +1,164 @@
+"""Plain typed records passed between the stages of the data flow.
+
+read -> classify -> segment -> extract -> resolve -> graph -> validate -> analyse -> publish.
+Each stage takes and returns these dataclasses, so each can be tested alone.
+Offsets are into the *normalised* text of a :class:`kg.read.SourceText` unless a
+field says otherwise; the graph stage turns them into source offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass
+class Problem:
+    """Something a stage could not do with part of a document; reported, never fatal."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class DocumentInfo:
+    """What :mod:`kg.classify` learns about a document."""
+
+    kind: str  # plan | city_report | district_report | news
+    title: str = ""
+    issuer: str = ""  # 武汉市人民政府
+    jurisdiction: str = ""  # 武汉市 (the city whose units the document names)
+    date: str = ""  # ISO date of issue, when stated
+    years: list[int] = field(default_factory=list)  # the years it speaks of
+    kind_forced: bool = False
+
+
+@dataclass
+class LeadRule:
+    """How a plan says to read a role clause that names 责任单位 but no 牵头单位."""
+
+    name: str  # responsible_are_leads | first_responsible_leads
+    text: str  # the sentence as the document states it, or "" when assumed
+    stated: bool
+
+
+@dataclass
+class PlanItem:
+    """A numbered item of a plan (one task), before its role clause is read."""
+
+    code: str  # 二.12, 一.三
+    part_number: int  # 2
+    item_number: int  # 12
+    number_as_printed: str  # "12" or "三"
+    body: str  # the item text without its role clause
+    role_clause: str | None  # text inside the final (…), without the brackets
+    start: int
+    end: int
+    line: int
+    part_title: str = ""
+    section_number: int | None = None
+    section_code: str | None = None  # 二.(一)
+    section_title: str = ""
+    subheading: str = ""
+    body_start: int = 0
+
+
+@dataclass
+class PlanPart:
+    number: int
+    numeral: str  # 二
+    title: str
+    start: int
+    line: int
+
+
+@dataclass
+class PlanSection:
+    part_number: int
+    number: int
+    numeral: str
+    title: str
+    start: int
+    line: int
+
+
+@dataclass
+class PlanStructure:
+    """A plan segmented into parts, sections and items."""
+
+    parts: list[PlanPart]
+    sections: list[PlanSection]
+    items: list[PlanItem]
+    preamble: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class UnitMention:
+    """A unit named in a role clause, as written, with what brackets said about it."""
+
+    name: str
+    start: int = 0
+    end: int = 0
+    host: str | None = None  # X〈Y〉: office X hosted by Y
+    members: list[str] = field(default_factory=list)  # 〈含…,下同〉 after a collective
+    expanded_from: str | None = None  # shorthand 江汉、硚口、黄陂区人民政府 -> "江汉"
+
+
+@dataclass
+class Roles:
+    leads: list[UnitMention]
+    co_owners: list[UnitMention]
+    form: str  # which convention the clause used
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Quantity:
+    """A number a text commits to or reports, with its unit as written."""
+
+    value: Decimal
+    unit: str  # 万套(间), %, 亿元
+    comparator: str  # 以上, 左右, 超 … ("" when none); several joined by "+"
+    bound: str  # at_least | at_most | about | exactly
+    metric: str  # what it measures, e.g. 新开工亿元以上项目
+    surface: str  # the words as written
+    start: int
+    end: int
+
+
+@dataclass
+class Task:
+    """A plan item with its roles and targets read."""
+
+    item: PlanItem
+    roles: Roles
+    targets: list[Quantity]
+
+
+@dataclass
+class Unit:
+    """A resolved unit: canonical name, aliases, type, and membership/hosting."""
+
+    key: str  # canonical name used in the IRI
+    labels: list[str]  # names as the documents write them
+    full_name: str | None
+    aliases: list[str]
+    unit_type: str  # GovernmentDepartment …
+    jurisdiction: str
+    in_gazetteer: bool
+    members: list[str] = field(default_factory=list)  # keys of member units
+    host: str | None = None  # key of the hosting unit
+
+
+@dataclass
+class PlanExtraction:
+    """Everything read from one plan."""
+
+    structure: PlanStructure
+    lead_rule: LeadRule
+    tasks: list[Task]
+    problems: list[Problem] = field(default_factory=list)

@@ -1,0 +1,243 @@
+"""Read a document: bytes -> decoded text -> normalised text, with a map back.
+
+Every later stage works on the normalised text; offsets it reports are turned
+back into offsets in the decoded original with :meth:`SourceText.to_source`,
+so a passage in the graph points at the characters a person can find in the
+file they gave us.
+
+Normalisation repairs what PDF and web exports do to Chinese documents:
+full-width ASCII forms, CRLF, page numbers cut into words (``市教—4—育局``,
+``责任 30 —单位``), spaces inside words (``牵 头单位``), split decimals
+(``5. 4 万``), ``PM_{2.5}``, list markers (``- ``, ``^{——}``) and website
+banners.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+
+
+class OffsetMap:
+    """Piecewise map from positions in a rewritten text to positions in the text it came from.
+
+    Stored as segments, not one integer per character, so memory stays small
+    for large inputs.  Each segment is ``(new_start, old_start, old_len, copied)``;
+    a copied segment maps one to one, a replaced one maps every new character
+    to the span it replaced (start, clamped to its length).
+
+    >>> m = OffsetMap.from_edits(10, [(2, 5, "x")])   # "abCDEfghij" -> "abxfghij"
+    >>> [m(i) for i in range(5)]
+    [0, 1, 2, 5, 6]
+    """
+
+    __slots__ = ("_new_starts", "_segments", "_length")
+
+    def __init__(self, segments: list[tuple[int, int, int, bool]], length: int):
+        self._segments = segments
+        self._new_starts = [s[0] for s in segments]
+        self._length = length
+
+    @classmethod
+    def identity(cls, length: int) -> "OffsetMap":
+        return cls([(0, 0, length, True)], length)
+
+    @classmethod
+    def from_edits(cls, old_length: int, edits: list[tuple[int, int, str]]) -> "OffsetMap":
+        """Build the map of applying ``edits`` (sorted, non-overlapping ``(start, end, replacement)``)."""
+        segments: list[tuple[int, int, int, bool]] = []
+        new_pos = old_pos = 0
+        for start, end, replacement in edits:
+            if start > old_pos:
+                segments.append((new_pos, old_pos, start - old_pos, True))
+                new_pos += start - old_pos
+            if replacement:
+                segments.append((new_pos, start, max(end - start, 1), len(replacement) == end - start))
+                new_pos += len(replacement)
+            old_pos = end
+        if old_pos < old_length or not segments:
+            segments.append((new_pos, old_pos, old_length - old_pos, True))
+            new_pos += old_length - old_pos
+        return cls(segments, new_pos)
+
+    def __call__(self, position: int) -> int:
+        if position <= 0:
+            return 0
+        index = bisect.bisect_right(self._new_starts, position) - 1
+        new_start, old_start, old_len, copied = self._segments[index]
+        delta = position - new_start
+        if copied:
+            return old_start + delta
+        return old_start + min(delta, old_len)
+
+
+def rewrite(text: str, pattern: re.Pattern, replace) -> tuple[str, OffsetMap]:
+    """``pattern.sub`` that also returns the :class:`OffsetMap` of the rewrite."""
+    edits: list[tuple[int, int, str]] = []
+    pieces: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        replacement = replace(match) if callable(replace) else match.expand(replace)
+        if replacement == match.group(0):
+            continue
+        pieces.append(text[last:match.start()])
+        pieces.append(replacement)
+        edits.append((match.start(), match.end(), replacement))
+        last = match.end()
+    if not edits:
+        return text, OffsetMap.identity(len(text))
+    pieces.append(text[last:])
+    return "".join(pieces), OffsetMap.from_edits(len(text), edits)
+
+
+@dataclass
+class SourceText:
+    """A document as read: its original decoded text and the normalised text the stages use."""
+
+    path: str
+    raw: str
+    text: str
+    encoding: str
+    maps: list[OffsetMap] = field(default_factory=list, repr=False)
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    def to_source(self, position: int) -> int:
+        """Offset in the decoded original for an offset in :attr:`text`."""
+        for offset_map in reversed(self.maps):
+            position = offset_map(position)
+        return min(position, len(self.raw))
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            s = self.to_source(start)
+            return s, s
+        return self.to_source(start), self.to_source(end - 1) + 1
+
+    def line_of(self, position: int) -> int:
+        """1-based line number, in the original file, of a normalised offset."""
+        return self.raw.count("\n", 0, self.to_source(position)) + 1
+
+
+# --- decoding ---------------------------------------------------------------
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (BOM or not), UTF-16/32 with BOM, or GB18030 (a superset of GBK/GB2312).
+
+    Raises :class:`InputError` for empty, binary or undecodable input.
+    """
+    if not data.strip():
+        raise InputError("empty file")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not valid {encoding} after its byte-order mark ({exc.reason})") from None
+    if b"\x00" in data[:4096]:
+        raise InputError("binary file (NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot decode as UTF-8 or GB18030 (byte {exc.start})") from None
+    return text, "gb18030"
+
+
+def check_text(text: str) -> None:
+    """Refuse text that decoded but is not a document (control characters, no Chinese at all)."""
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    if controls > max(8, len(sample) // 100):
+        raise InputError("binary file (control characters), not text")
+    if not re.search(f"[{CJK}]", text):
+        raise InputError("no Chinese text found")
+
+
+# --- normalisation ------------------------------------------------------------
+
+def _fullwidth(match: re.Match) -> str:
+    ch = match.group(0)
+    if ch == "\u3000":
+        return " "
+    return chr(ord(ch) - 0xFEE0)
+
+
+_STEPS: list[tuple[re.Pattern, object]] = [
+    # CRLF and CR line ends
+    (re.compile(r"\r\n?"), "\n"),
+    # full-width ASCII forms and the ideographic space -> ASCII
+    (re.compile("[\uff01-\uff5e\u3000]"), _fullwidth),
+    # zero-width characters and NBSP
+    (re.compile("[\u200b-\u200d\ufeff]"), ""),
+    (re.compile("\u00a0"), " "),
+    # LaTeX-ish exports: PM_{2.5} -> PM2.5, ^{——} -> ——
+    (re.compile(r"[_^]\{([^{}\n]{1,12})\}"), r"\1"),
+    # page numbers: "—4—" inside or at the end of a word, "30 —" at a line end
+    (re.compile(f"(?<=[{CJK}])\\s*—\\s*\\d{{1,3}}\\s*—(?=\\s*$|[{CJK}])", re.M), ""),
+    (re.compile(f"(?<=[{CJK}])[ \\t]+\\d{{1,3}}[ \\t]*—[ \\t]*$", re.M), ""),
+    # a stand-alone page-number line ("- 12 -", "—12—")
+    (re.compile(r"^[ \t]*[-—][ \t]*\d{1,3}[ \t]*[-—][ \t]*$", re.M), ""),
+    # split decimals "5. 4 万" -> "5.4 万" (never at a line start, where "3. 4" is an item number)
+    (re.compile(r"(?<=[^\s\n])(?<=\d)\.[ \t]+(?=\d)"), "."),
+    # spaces between CJK characters, and between CJK and digits/punctuation: "牵 头单位", "增长 6%"
+    (re.compile(f"(?<=[{CJK}\\d%。，、；：）(（)“”\"])[ \\t]+(?=[{CJK}（(“”\"])"), ""),
+    (re.compile(f"(?<=[{CJK}])[ \\t]+(?=[\\d(（:：;；,，、.。])"), ""),
+    (re.compile(f"(?<=[\\d])[ \\t]+(?=[{CJK}%])"), ""),
+    (re.compile(r"(?<=[:;,、(])[ \t]+"), ""),
+    (re.compile(r"[ \t]+(?=[:;,、)])"), ""),
+]
+
+
+def normalise(text: str) -> tuple[str, list[OffsetMap]]:
+    """Apply every normalisation step; return the text and the maps (first to last)."""
+    maps = []
+    for pattern, replacement in _STEPS:
+        text, offset_map = rewrite(text, pattern, replacement)
+        maps.append(offset_map)
+    return text, maps
+
+
+def read_bytes(data: bytes, path: str = "<bytes>") -> SourceText:
+    raw, encoding = decode(data)
+    check_text(raw)
+    text, maps = normalise(raw)
+    return SourceText(path=path, raw=raw, text=text, encoding=encoding, maps=maps)
+
+
+def read_text(text: str, path: str = "<text>") -> SourceText:
+    """Read an already decoded string (tests, the library API)."""
+    normalised, maps = normalise(text)
+    return SourceText(path=path, raw=text, text=normalised, encoding="str", maps=maps)
+
+
+def read_file(path: str | Path) -> SourceText:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from None
+    return read_bytes(data, str(path))

@@ -1,0 +1,70 @@
+"""The graph store: an embedded Oxigraph store that the query commands read.
+
+``kg build`` writes the graph files and loads them into ``<out>/store``;
+``kg tasks``, ``kg query``, ``kg track`` and ``kg serve`` open that store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+
+from .errors import UsageError
+from .ns import PREFIXES
+
+_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+STORE_DIR = "store"
+GRAPH_NT = "graph.nt"
+
+
+def load_store(out_dir: Path, ntriples: Path) -> None:
+    """(Re)create the persistent store under ``out_dir`` from an N-Triples file."""
+    store = pyoxigraph.Store(str(Path(out_dir) / STORE_DIR))
+    store.bulk_load(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
+
+
+def open_store(graph_dir: str | Path) -> pyoxigraph.Store:
+    """Open the store of a built graph folder, read-only; fall back to loading graph.nt in memory."""
+    graph_dir = Path(graph_dir)
+    store_path = graph_dir / STORE_DIR
+    if store_path.is_dir():
+        try:
+            return pyoxigraph.Store.read_only(str(store_path))
+        except OSError:
+            pass
+    nt = graph_dir / GRAPH_NT
+    if not nt.is_file():
+        raise UsageError(f"{graph_dir}: no graph here (run `kg build` first, or pass --graph DIR)")
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store
+
+
+def select(store: pyoxigraph.Store, query: str, bindings: dict | None = None) -> list[dict]:
+    """Run a SELECT with the govkg prefixes; ``bindings`` are substituted by the engine, never by string building.
+
+    Returns one dict per row, from variable name to a Python value (str for IRIs
+    and literals, ``None`` when unbound).
+    """
+    substitutions = {pyoxigraph.Variable(name): _term(value) for name, value in (bindings or {}).items()}
+    result = store.query(query, prefixes=_PREFIXES, substitutions=substitutions or None)
+    names = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        row = {}
+        for name in names:
+            term = solution[name]
+            row[name] = None if term is None else term.value
+        rows.append(row)
+    return rows
+
+
+def _term(value):
+    """A Python value as an Oxigraph term: terms pass through, str becomes a plain literal."""
+    if isinstance(value, (pyoxigraph.NamedNode, pyoxigraph.Literal, pyoxigraph.BlankNode)):
+        return value
+    return pyoxigraph.Literal(str(value))
