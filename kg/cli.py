@@ -52,11 +52,169 @@ def main(ctx, debug):
 
 # --- build (issue 2) ---------------------------------------------------------------
 
+KIND_CHOICES = click.Choice(["plan", "city_report", "district_report", "news"])
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Folder to write the graph into (replaced as a whole when the build succeeds).")
+@click.option("--kind", type=KIND_CHOICES, default=None,
+              help="Treat every input as this kind of document instead of recognising it by content.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Documents extracted in parallel (0: one per core).")
+@click.option("--strict", is_flag=True, help="Build nothing at all if any input fails.")
+@click.option("--no-cache", is_flag=True, help="Extract every document again, even if unchanged since the last build.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+@click.pass_context
+def build(ctx, inputs, out_dir, kind, jobs, strict, no_cache, quiet):
+    """Read documents and write the knowledge graph.
+
+    INPUTS are files or folders of .txt documents (default: seeds/).  Writes to
+    --out: graph.ttl, graph.jsonld, graph.nt, graph.nq (one named graph per
+    document), the Oxigraph store the other commands query, validation.ttl (SHACL),
+    build-report.json, and the collaboration network (analysis.json, units.csv,
+    collaboration.html/.graphml/.gexf).
+
+    A file that cannot be read is named on stderr as `path: reason` and the
+    others are still built (exit status 1).  Unchanged documents are taken from
+    the previous build.
+    """
+    from .build import BuildOptions, build as run_build
+    from .console import BuildProgress, print_build_summary
+
+    options = BuildOptions(inputs=list(inputs) or [Path(DEFAULT_SEEDS)], out_dir=out_dir, kind=kind,
+                           jobs=jobs, strict=strict, incremental=not no_cache)
+    with BuildProgress(enabled=not quiet, debug=ctx.obj["debug"]) as progress:
+        result = run_build(options, progress=progress.update)
+    print_build_summary(result, quiet=quiet)
+    ctx.exit(result.exit_code)
+
+
 # --- tasks / query / export / validate / eval (issue 2) --------------------------------
+
+@main.command()
+@click.option("--unit", "unit_name", required=True, help="Unit name as written, its full name or an alias (市经信局).")
+@click.option("--with", "with_name", default=None, help="Only the tasks shared with this unit.")
+@click.option("--include-collective", is_flag=True,
+              help="Also the tasks the unit carries as a member of a collective (各区人民政府 …).")
+@graph_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (code, role, text, targets, units …).")
+def tasks(unit_name, with_name, include_collective, graph_dir, as_json):
+    """List every task a unit owns, as lead or co-owner, with its targets.
+
+    Only direct responsibility unless --include-collective.  Example:
+    `kg tasks --unit 市经信局 --with 市发改委`.
+    """
+    from .lookup import unit_tasks
+    from .console import print_tasks
+    from .store import open_store
+
+    rows = unit_tasks(open_store(graph_dir), unit_name, with_name=with_name, include_collective=include_collective)
+    print_tasks(rows, unit_name, with_name, as_json)
+
+
+@main.command()
+@click.argument("query_file", type=click.File("r", encoding="utf-8"))
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
+              show_default=True, help="How to print SELECT results (CONSTRUCT/DESCRIBE print Turtle).")
+def query(query_file, graph_dir, fmt):
+    """Run a SPARQL query (a .rq file, or - for standard input) on the graph.
+
+    The prefixes gk:, id:, org:, skos:, prov:, dcterms:, rdfs:, rdf:, xsd: and owl:
+    are predefined; the default graph is the union of all documents.
+    """
+    from .console import print_query_result
+    from .store import open_store, run_query
+
+    print_query_result(run_query(open_store(graph_dir), query_file.read()), fmt)
+
+
+@main.command()
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt", "nq"]), default="ttl",
+              show_default=True, help="Turtle, JSON-LD, N-Triples, or N-Quads (one named graph per document).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: standard output).")
+def export(graph_dir, fmt, output):
+    """Write the graph in an RDF format for other systems."""
+    from .publish.export import export_graph
+
+    export_graph(graph_dir, fmt, output)
+
+
+@main.command()
+@graph_option
+@click.option("--report", "report_file", type=click.Path(path_type=Path), default=None,
+              help="Also write the SHACL validation report (Turtle) to this file.")
+@click.pass_context
+def validate(ctx, graph_dir, report_file):
+    """Check the graph against the SHACL shapes of the govkg ontology (exit 1 if it does not conform)."""
+    from .console import print_validation
+    from .validate import validate_folder
+
+    report = validate_folder(graph_dir)
+    if report_file:
+        report_file.write_text(report.turtle, encoding="utf-8")
+    print_validation(report)
+    ctx.exit(0 if report.conforms else 1)
+
+
+@main.command(name="eval")
+@click.option("--gold", "gold_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Annotation TSV: code, field (lead | co_owner | target), value [, document]. See README.")
+@graph_option
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def eval_command(gold_file, graph_dir, as_json):
+    """Score the graph against a hand annotation: precision, recall and F1 of roles and targets."""
+    from .evaluate import evaluate
+    from .console import print_scores
+    from .store import open_store
+
+    print_scores(evaluate(open_store(graph_dir), gold_file), as_json)
 
 # --- track / coverage (issue 3) ---------------------------------------------------------
 
 # --- analyze / serve (issue 4) ----------------------------------------------------------
+
+@main.command()
+@graph_option
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rows in each ranked table.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole analysis as JSON (what analysis.json holds).")
+def analyze(graph_dir, top, as_json):
+    """Rank the units of the collaboration network.
+
+    Tables of task load (lead and co-owner), weighted degree, betweenness,
+    PageRank, brokers between communities, the pairs that share most tasks, and
+    the Louvain communities.
+    """
+    from .analysis import analyse, print_report
+    from .store import open_store
+
+    print_report(analyse(open_store(graph_dir)), top=top, as_json=as_json)
+
+
+@main.command()
+@graph_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but a loopback address exposes the graph to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Query time limit in seconds.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
+              help="Most rows a query returns (the response says when it was cut).")
+def serve(graph_dir, host, port, timeout, max_rows):
+    """Explore the graph in a browser, with a read-only SPARQL endpoint at /sparql.
+
+    The page at / searches units (tasks, targets, collaborators), runs SPARQL
+    queries with examples and opens the collaboration network. Updates are
+    refused; queries are limited in time, rows and request size.
+    """
+    from .serve import serve as run_server
+
+    run_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, echo=click.echo)
+
 
 # --- push (issue 5) ---------------------------------------------------------------------
 

@@ -63,7 +63,24 @@ class PlanItem:
     section_code: str | None = None  # 二.(一)
     section_title: str = ""
     subheading: str = ""
-    body_start: int = 0
+    # (offset in body/role text, offset in the normalised document) at each wrapped line
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_document(self, position: int) -> int:
+        """Offset in the normalised document of an offset in the item's joined text."""
+        import bisect
+        index = bisect.bisect_right([p[0] for p in self.pieces], position) - 1
+        if index < 0:
+            return self.start + position
+        joined_start, document_start = self.pieces[index]
+        return document_start + (position - joined_start)
+
+    @property
+    def role_clause_start(self) -> int:
+        """Offset of the role clause in the joined text (body, "(", clause)."""
+        return self.full_text.rfind(self.role_clause) if self.role_clause else -1
+
+    full_text: str = ""
 
 
 @dataclass

@@ -32,3 +32,21 @@ def to_decimal(text: str) -> Decimal | None:
         return Decimal(chinese_to_int(text))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def code_sort_key(code: str) -> tuple:
+    """Sort task codes as printed: 一.三 < 二.2 < 二.12 < 三.1.
+
+    >>> sorted(["二.12", "一.三", "二.2", "三.1"], key=code_sort_key)
+    ['一.三', '二.2', '二.12', '三.1']
+    """
+    key = []
+    for piece in code.replace("'", "").replace("(", "").replace(")", "").split("."):
+        if piece.isdigit():
+            key.append(int(piece))
+        else:
+            try:
+                key.append(chinese_to_int(piece))
+            except (ValueError, KeyError, TypeError):
+                key.append(10**6)
+    return tuple(key)

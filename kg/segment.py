@@ -43,7 +43,13 @@ class _Block:
     line: int
     end: int = 0
     part_index: int = -1
-    pieces: list[str] = field(default_factory=list)
+    # (offset in .text, offset in the normalised document) where each joined line starts
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+
+    def append(self, line: str, line_start: int) -> None:
+        joined = join_wrapped(self.text, line)
+        self.pieces.append((len(joined) - len(line), line_start))
+        self.text = joined
 
 
 def iter_lines(text: str):
@@ -136,7 +142,8 @@ def segment_plan(source: SourceText) -> PlanStructure:
                 close(current, start)
                 in_appendix = False
                 current = _Block("part", number, part_match.group(1), part_match.group(2).strip(),
-                                 content_start, source.line_of(content_start), part_index=len(parts))
+                                 content_start, source.line_of(content_start), part_index=len(parts),
+                                 pieces=[(0, content_start + part_match.start(2))])
                 if preamble_end is None or not parts:
                     preamble_end = start
                 parts.append(current)
@@ -150,7 +157,7 @@ def segment_plan(source: SourceText) -> PlanStructure:
             close(current, start)
             current = _Block("paren", chinese_to_int(section_match.group(1)), section_match.group(1),
                              section_match.group(2), content_start, source.line_of(content_start),
-                             part_index=part_index)
+                             part_index=part_index, pieces=[(0, content_start + section_match.start(2))])
             blocks.append(current)
             continue
         sub_match = _SUBHEADING.match(line)
@@ -177,8 +184,8 @@ def segment_plan(source: SourceText) -> PlanStructure:
                                             f"item {number} out of order (expected {expected})"))
                 close(current, start)
                 current = _Block("item", number, item_match.group(1), item_match.group(2),
-                                 content_start, source.line_of(content_start), part_index=part_index)
-                current.pieces.append(str(content_start + item_match.start(2)))
+                                 content_start, source.line_of(content_start), part_index=part_index,
+                                 pieces=[(0, content_start + item_match.start(2))])
                 blocks.append(current)
                 continue
         if _TABLE_ROW.search(raw_line):
@@ -191,7 +198,7 @@ def segment_plan(source: SourceText) -> PlanStructure:
                 close(current, start)
                 current = None
                 continue
-            current.text = join_wrapped(current.text, line)
+            current.append(line, start + marker.end() + (len(raw_line[marker.end():]) - len(raw_line[marker.end():].lstrip())))
             current.end = 0
     close(current, len(text))
 
@@ -236,7 +243,6 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             role_clause = block.text[clause_start:clause_end]
             if not closed:
                 problems.append(Problem(block.line, f"item {code}: unbalanced bracket in its role clause"))
-        body_start = int(block.pieces[0]) if block.pieces else block.start
         items.append(PlanItem(
             code=code, part_number=part.number, item_number=block.number,
             number_as_printed=block.numeral, body=body, role_clause=role_clause,
@@ -246,6 +252,6 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             section_code=f"{part.numeral}.({section.numeral})" if section else None,
             section_title=section.title if section else "",
             subheading=subheading if section or block.kind == "item" else "",
-            body_start=body_start,
+            pieces=list(block.pieces), full_text=block.text,
         ))
     return PlanStructure(plan_parts, sections, items, preamble, problems)

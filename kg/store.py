@@ -19,10 +19,10 @@ STORE_DIR = "store"
 GRAPH_NT = "graph.nt"
 
 
-def load_store(out_dir: Path, ntriples: Path) -> None:
-    """(Re)create the persistent store under ``out_dir`` from an N-Triples file."""
+def load_store(out_dir: Path, nquads: Path) -> None:
+    """Create the persistent store under ``out_dir`` from an N-Quads file (one named graph per document)."""
     store = pyoxigraph.Store(str(Path(out_dir) / STORE_DIR))
-    store.bulk_load(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
     store.flush()
     del store
 
@@ -36,11 +36,11 @@ def open_store(graph_dir: str | Path) -> pyoxigraph.Store:
             return pyoxigraph.Store.read_only(str(store_path))
         except OSError:
             pass
-    nt = graph_dir / GRAPH_NT
-    if not nt.is_file():
+    nq = graph_dir / "graph.nq"
+    if not nq.is_file():
         raise UsageError(f"{graph_dir}: no graph here (run `kg build` first, or pass --graph DIR)")
     store = pyoxigraph.Store()
-    store.bulk_load(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(nq), format=pyoxigraph.RdfFormat.N_QUADS)
     return store
 
 
@@ -51,7 +51,8 @@ def select(store: pyoxigraph.Store, query: str, bindings: dict | None = None) ->
     and literals, ``None`` when unbound).
     """
     substitutions = {pyoxigraph.Variable(name): _term(value) for name, value in (bindings or {}).items()}
-    result = store.query(query, prefixes=_PREFIXES, substitutions=substitutions or None)
+    result = store.query(query, prefixes=_PREFIXES, substitutions=substitutions or None,
+                         use_default_graph_as_union=True)
     names = [v.value for v in result.variables]
     rows = []
     for solution in result:
@@ -68,3 +69,18 @@ def _term(value):
     if isinstance(value, (pyoxigraph.NamedNode, pyoxigraph.Literal, pyoxigraph.BlankNode)):
         return value
     return pyoxigraph.Literal(str(value))
+
+
+def run_query(store: pyoxigraph.Store, text: str):
+    """Run any query; returns ("boolean", bool), ("graph", turtle bytes) or ("rows", (variables, rows))."""
+    try:
+        result = store.query(text, prefixes=_PREFIXES, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise UsageError(f"SPARQL syntax error: {exc}") from None
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return "boolean", bool(result)
+    if isinstance(result, pyoxigraph.QueryTriples):
+        return "graph", pyoxigraph.serialize(result, format=pyoxigraph.RdfFormat.TURTLE, prefixes=_PREFIXES)
+    variables = [v.value for v in result.variables]
+    rows = [[None if s[v] is None else s[v].value for v in variables] for s in result]
+    return "rows", (variables, rows)

@@ -136,8 +136,15 @@ def read_unit_list(text: str, offset: int = 0) -> list[UnitMention]:
                 mention.members = [m.name for m in read_unit_list(members_text)]
             else:
                 mention.host = clean_name(bracket)
-        if mention.name:
-            mentions.append(mention)
+        if not mention.name:
+            continue
+        example, _, category = mention.name.rpartition("等")
+        if example and len(category) >= 2 and not mention.members:
+            # 武汉城发集团等市属国企: the category is a collective, the example one of its members
+            mentions.append(UnitMention(name=example, start=mention.start, end=mention.start + len(example)))
+            mention.name, mention.members = category, [example]
+            mention.start += len(example) + 1
+        mentions.append(mention)
     _expand_runs(mentions)
     return mentions
 

@@ -1,0 +1,149 @@
+"""Tell a document's kind (plan, city report, district report, news) and who issued it.
+
+The signals are data (kg/data/document_kinds.yaml); ``--kind`` overrides them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .datafiles import read_yaml
+from .errors import InputError
+from .model import DocumentInfo
+from .read import SourceText
+
+KINDS = ("plan", "city_report", "district_report", "news")
+
+# an administrative name ends in 市/区 and is followed by the organ it names
+_CITY_END = re.compile(
+    r"市(?=人民政府|人大|政府|委|第[一二三四五六七八九十]+届|《政府工作报告》|[\u4e00-\u9fff]{1,4}区(?:人民政府|第))")
+_ANY_CITY_END = re.compile(r"市(?![长场级民委区内外属直域])")
+_DISTRICT_END = re.compile(r"区(?=人民政府|第[一二三四五六七八九十]+届人民代表大会)")
+# characters that end a preceding phrase and never start a place name
+_STOP = set("在于日年月向对的和与及是为关了各全省市区州县—-") | set("，,。:：;；、()（）“”\"《》 \n\t")
+_DATE = re.compile(r"(20\d\d|19\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)\s*年")
+_CITY_ABBREVIATION = re.compile(r"^([\u4e00-\u9fff])政[\[〔(]\d{4}[\]〕)]")
+
+
+@lru_cache(maxsize=None)
+def _kind_rules():
+    config = read_yaml("document_kinds.yaml")
+    rules = {}
+    for kind, spec in config["kinds"].items():
+        signals = [(re.compile(s["pattern"]), s["weight"], s["cap"], s["window"]) for s in spec["signals"]]
+        rules[kind] = (spec["min_score"], signals)
+    return rules
+
+
+def kind_scores(text: str) -> dict[str, int]:
+    scores = {}
+    for kind, (_, signals) in _kind_rules().items():
+        score = 0
+        for pattern, weight, cap, window in signals:
+            sample = text[:window] if window else text
+            count = 0
+            for _ in pattern.finditer(sample):
+                count += 1
+                if count >= cap:
+                    break
+            score += weight * count
+        scores[kind] = score
+    return scores
+
+
+def detect_kind(text: str) -> str:
+    """The kind whose signals score highest, if it reaches its minimum; InputError otherwise."""
+    scores = kind_scores(text)
+    rules = _kind_rules()
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
+    for kind, score in ranked:
+        if score >= rules[kind][0]:
+            if kind == "city_report" and scores["district_report"] >= rules["district_report"][0]:
+                return "district_report"
+            return kind
+    raise InputError("unknown kind of document (not a plan, report or news feed; use --kind to say)")
+
+
+def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
+    """Kind, title, issuer, jurisdiction, date and years of a document."""
+    text = source.text
+    detected = kind or detect_kind(text)
+    head = text[:3000]
+    info = DocumentInfo(kind=detected, kind_forced=kind is not None)
+    info.title = _title(head)
+    city = place_name(head, _CITY_END) or most_named_place(text[:20000], _ANY_CITY_END)
+    if city:
+        info.jurisdiction = city + "市"
+    district = place_name(head, _DISTRICT_END) if detected == "district_report" else None
+    if district:
+        info.issuer = info.jurisdiction + district + "区人民政府"
+    elif info.jurisdiction:
+        info.issuer = info.jurisdiction + "人民政府"
+    info.date = issue_date(text[:6000])
+    info.years = sorted({int(y) for y in _YEAR.findall(info.title)}) or \
+        sorted({int(y) for y in _YEAR.findall(head)})[:3]
+    return info
+
+
+def place_name(text: str, end_pattern: re.Pattern) -> str | None:
+    """The place named before the first 市/区 that ``end_pattern`` finds, without its 市/区.
+
+    Longest name first (4, 3, 2 characters) that neither starts with nor follows
+    inside a word: ``日在武汉市人民政府`` -> 武汉, ``四川省成都市人民政府`` -> 成都.
+
+    >>> place_name("2025年1月16日在武汉市人民政府", _CITY_END)
+    '武汉'
+    """
+    for match in end_pattern.finditer(text):
+        end = match.start()
+        for length in (4, 3, 2, 1):
+            start = end - length
+            if start < 0:
+                continue
+            name = text[start:end]
+            if any(ch in _STOP or not ("\u4e00" <= ch <= "\u9fff") for ch in name):
+                continue
+            if start == 0 or text[start - 1] in _STOP or not ("\u4e00" <= text[start - 1] <= "\u9fff"):
+                if length >= 2 or end_pattern is _DISTRICT_END:
+                    return name
+    return None
+
+
+def most_named_place(text: str, end_pattern: re.Pattern) -> str | None:
+    """The place named most often before ``end_pattern`` (a fallback for news and unsigned texts)."""
+    counts: dict[str, int] = {}
+    for match in end_pattern.finditer(text):
+        name = place_name(text[max(0, match.start() - 6):match.end() + 1], end_pattern)
+        if name:
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    best = max(sorted(counts), key=counts.get)
+    return best if counts[best] >= 2 else None
+
+
+def issue_date(text: str) -> str:
+    """The date a document was issued: after ``——`` (a report), alone at a line end (a signature), or the first."""
+    candidates = list(_DATE.finditer(text))
+    if not candidates:
+        return ""
+    chosen = next((m for m in candidates if text[max(0, m.start() - 3):m.start()].strip().endswith("——")), None)
+    if chosen is None:
+        chosen = next((m for m in candidates if text[m.end():m.end() + 2].strip() == "" or text[m.end()] == "\n"), None)
+    if chosen is None:
+        chosen = candidates[0]
+    year, month, day = chosen.groups()
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def _title(head: str) -> str:
+    for line in head.split("\n"):
+        line = line.strip(" -")
+        if 6 <= len(line) <= 80 and re.search(r"方案|报告|计划|通知|清单|分工", line) and not line.startswith("("):
+            return line
+    for line in head.split("\n"):
+        if line.strip():
+            return line.strip()[:80]
+    return ""

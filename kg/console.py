@@ -1,0 +1,161 @@
+"""What the terminal shows: progress bars, summary tables, task lists (rich)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+stdout = Console(highlight=False, soft_wrap=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+class BuildProgress:
+    """A progress bar over the documents of a build; failures go to stderr as ``path: reason``."""
+
+    def __init__(self, enabled: bool = True, debug: bool = False):
+        self.enabled = enabled and stderr.is_terminal
+        self.debug = debug
+        self.progress = None
+        self.task = None
+
+    def __enter__(self):
+        if self.enabled:
+            self.progress = Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(),
+                                     TextColumn("{task.description}"), TimeElapsedColumn(),
+                                     console=stderr, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("", total=None)
+        return self
+
+    def update(self, stage: str, result) -> None:
+        if not result.ok:
+            click.echo(f"{result.path}: {result.error}", err=True)
+            if self.debug and result.debug:
+                click.echo(result.debug, err=True)
+        if self.progress is not None:
+            self.progress.update(self.task, advance=1, description=result.path.rsplit("/", 1)[-1][:40])
+
+    def set_total(self, total: int) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, total=total)
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            self.progress.stop()
+        return False
+
+
+def print_build_summary(result, quiet: bool = False) -> None:
+    for document in result.documents:
+        for problem in document.problems:
+            click.echo(f"{document.path}: {problem}", err=True)
+    if not result.built:
+        click.echo(f"kg: --strict: {len(result.failed)} input(s) failed; nothing was built", err=True)
+        return
+    if not result.conforms:
+        click.echo(f"kg: the graph does not conform to the SHACL shapes ({result.violations} violations); "
+                   f"see {result.out_dir / 'validation.txt'}", err=True)
+    if quiet:
+        return
+    table = Table(title=f"govkg build → {result.out_dir}", title_justify="left")
+    for column in ("document", "kind", "tasks", "roles", "targets", "passages", "notes"):
+        table.add_column(column, justify="right" if column in ("tasks", "roles", "targets", "passages") else "left")
+    for document in result.documents:
+        counts = document.counts
+        notes = document.error if not document.ok else (f"{len(document.problems)} problem(s)" if document.problems else "")
+        table.add_row(document.path.rsplit("/", 1)[-1], document.kind or "—",
+                      *(str(counts.get(k, "")) for k in ("tasks", "roles", "targets", "passages")), notes)
+    stdout.print(table)
+    reused = f", {result.reused} unchanged" if result.reused else ""
+    stdout.print(f"{len(result.documents) - len(result.failed)} of {len(result.documents)} documents built{reused}; "
+                 f"{result.triples} triples; SHACL: {'conforms' if result.conforms else 'does NOT conform'}; "
+                 f"{result.seconds:.1f} s")
+
+
+def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    title = f"{unit}: {len(rows)} tasks" + (f" shared with {with_name}" if with_name else "")
+    leads = sum(1 for r in rows if r["role"].startswith("lead"))
+    table = Table(title=f"{title} ({leads} as lead, {len(rows) - leads} as co-owner)", title_justify="left",
+                  show_lines=False)
+    table.add_column("code", no_wrap=True)
+    table.add_column("role", no_wrap=True)
+    table.add_column("task")
+    table.add_column("targets")
+    table.add_column("with")
+    for row in rows:
+        targets = "; ".join(_target_text(t) for t in row["targets"])
+        others = [u for u in row["units"] if u["name"] != row["unit"]]
+        with_text = "、".join(u["name"] + ("*" if u["role"] == "lead" else "") for u in others[:6])
+        if len(others) > 6:
+            with_text += f" +{len(others) - 6}"
+        role = row["role"] + (f" ({row['via']})" if row.get("via") else "")
+        table.add_row(row["code"], role, row["text"], targets, with_text)
+    stdout.print(table)
+    stdout.print("* lead unit of the task")
+
+
+def _target_text(target: dict) -> str:
+    """``固定资产投资增长 5%左右``, ``技术合同成交额 突破 2700亿元``."""
+    value = f"{target['value']}{target['unit']}"
+    comparator = target["comparator"]
+    if comparator and target["bound"] != "exactly" and comparator not in ("以上", "左右", "以内", "以下", "余", "多"):
+        return f"{target['metric']} {comparator} {value}".strip()
+    return f"{target['metric']} {value}{comparator}".strip()
+
+
+def print_query_result(result, fmt: str) -> None:
+    kind, payload = result
+    if kind == "boolean":
+        click.echo("true" if payload else "false")
+        return
+    if kind == "graph":
+        sys.stdout.buffer.write(payload)
+        return
+    variables, rows = payload
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(variables, row)) for row in rows], ensure_ascii=False, indent=2))
+    elif fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(variables)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        table = Table(*variables, title=f"{len(rows)} rows", title_justify="left")
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        stdout.print(table)
+
+
+def print_validation(report) -> None:
+    if report.conforms:
+        stdout.print(f"conforms: the graph satisfies every SHACL shape of the govkg ontology ({report.triples} triples)")
+    else:
+        click.echo(report.text, err=True)
+        click.echo(f"does not conform: {report.violations} violation(s)", err=True)
+
+
+def print_scores(scores: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(scores, ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    table = Table(title=f"scores against {scores['gold']} ({scores['items']} annotated items)", title_justify="left")
+    for column in ("field", "gold", "found", "correct", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "field" else "right")
+    for name in ("roles", "leads", "co_owners", "targets", "overall"):
+        s = scores[name]
+        table.add_row(name, str(s["gold"]), str(s["found"]), str(s["correct"]),
+                      f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}")
+    stdout.print(table)
+    for miss in scores.get("errors", [])[:20]:
+        click.echo(f"  {miss}")

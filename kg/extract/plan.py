@@ -1,0 +1,41 @@
+"""Extract a responsibility plan: every item with its lead and co-owning units and its targets."""
+
+from __future__ import annotations
+
+from ..model import PlanExtraction, Problem, Roles, Task
+from ..read import SourceText
+from ..segment import segment_plan
+from .quantities import read_quantities
+from .roles import find_lead_rule, read_roles
+
+
+def extract_plan(source: SourceText) -> PlanExtraction:
+    """Segment a plan and read the roles and targets of each item.
+
+    Offsets in the result are into ``source.text`` (normalised).
+    """
+    structure = segment_plan(source)
+    lead_rule = find_lead_rule(structure.preamble)
+    if not lead_rule.stated:
+        lead_rule = find_lead_rule(source.text)
+    tasks: list[Task] = []
+    problems = list(structure.problems)
+    for item in structure.items:
+        if item.role_clause is not None:
+            clause_start = item.role_clause_start
+            roles = read_roles(item.role_clause, lead_rule, offset=clause_start)
+            for mention in roles.leads + roles.co_owners:
+                mention.start = item.to_document(mention.start)
+                mention.end = item.to_document(max(mention.end - 1, mention.start)) + 1
+            for message in roles.problems:
+                problems.append(Problem(item.line, f"item {item.code}: {message}"))
+            if not roles.leads:
+                problems.append(Problem(item.line, f"item {item.code}: no lead unit found"))
+        else:
+            roles = Roles([], [], "none")
+        targets = read_quantities(item.body)
+        for quantity in targets:
+            quantity.start = item.to_document(quantity.start)
+            quantity.end = item.to_document(quantity.end - 1) + 1
+        tasks.append(Task(item=item, roles=roles, targets=targets))
+    return PlanExtraction(structure=structure, lead_rule=lead_rule, tasks=tasks, problems=problems)

@@ -1,0 +1,260 @@
+"""Turn extracted records into RDF with the govkg ontology (see ontology/README.md).
+
+Statements are built as Oxigraph quads, one named graph per document (so a
+document's statements can be replaced or removed alone), and written sorted so
+the same input gives byte-identical files.  ``to_rdflib`` gives the rdflib API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from .model import DocumentInfo, PlanExtraction, Quantity, Unit
+from .ns import GK, ID, ORG, PREFIXES
+from .read import SourceText
+from .resolve import COLLECTIVE, UnitResolver
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+
+KIND_CLASSES = {
+    "plan": "ResponsibilityPlan",
+    "city_report": "CityReport",
+    "district_report": "DistrictReport",
+    "news": "NewsFeed",
+}
+# IRI-safe: keep letters (any script), digits and a few marks; percent-encode the rest
+_IRI_UNSAFE = re.compile(r"[\s<>\"{}|\\^`#?%/\[\]]")
+
+
+def gk(term: str) -> ox.NamedNode:
+    return ox.NamedNode(str(GK) + term)
+
+
+def iri(path: str) -> ox.NamedNode:
+    return ox.NamedNode(str(ID) + path)
+
+
+def iri_segment(text: str) -> str:
+    """One path segment of an instance IRI: readable (Chinese stays), but never breaking the IRI.
+
+    >>> iri_segment("市发改委"), iri_segment("a b/c")
+    ('市发改委', 'a%20b%2Fc')
+    """
+    return _IRI_UNSAFE.sub(lambda m: quote(m.group(0), safe=""), text)
+
+
+def literal(value, datatype: str | None = None, language: str | None = None) -> ox.Literal:
+    if datatype:
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
+    if language:
+        return ox.Literal(str(value), language=language)
+    return ox.Literal(str(value))
+
+
+def decimal_literal(value: Decimal) -> ox.Literal:
+    text = format(value, "f")
+    if "." not in text:
+        text += ".0"
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
+
+
+def document_slug(path: str) -> str:
+    """``seeds/Wuhan 2025 plan.txt`` -> ``wuhan-2025-plan``."""
+    stem = Path(path).stem.lower()
+    stem = re.sub(r"\s+", "-", stem)
+    return iri_segment(stem) or "document"
+
+
+@dataclass
+class QuadSink:
+    """Collects the statements of one document in its named graph."""
+
+    graph: ox.NamedNode
+    quads: list[ox.Quad] = field(default_factory=list)
+
+    def add(self, subject, predicate, obj) -> None:
+        self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
+
+
+def document_node(slug: str) -> ox.NamedNode:
+    return iri(f"doc/{slug}")
+
+
+def describe_document(sink: QuadSink, doc: ox.NamedNode, source: SourceText, info: DocumentInfo,
+                      data: bytes | None = None) -> None:
+    sink.add(doc, RDF_TYPE, gk("Document"))
+    kind_class = KIND_CLASSES.get(info.kind)
+    if kind_class:
+        sink.add(doc, RDF_TYPE, gk(kind_class))
+    sink.add(doc, gk("sourceFile"), literal(source.name))
+    if info.title:
+        sink.add(doc, ox.NamedNode(DCTERMS + "title"), literal(info.title))
+    if info.issuer:
+        sink.add(doc, gk("issuer"), literal(info.issuer))
+    if info.jurisdiction:
+        sink.add(doc, gk("jurisdiction"), literal(info.jurisdiction))
+    if info.date:
+        sink.add(doc, ox.NamedNode(DCTERMS + "issued"), literal(info.date, "date"))
+    for year in info.years:
+        sink.add(doc, gk("aboutYear"), literal(year, "integer"))
+    digest = hashlib.sha256(data if data is not None else source.raw.encode("utf-8")).hexdigest()
+    sink.add(doc, gk("sha256"), literal(digest))
+    sink.add(doc, gk("encoding"), literal(source.encoding))
+
+
+def unit_node(unit: Unit) -> ox.NamedNode:
+    return iri(f"unit/{iri_segment(unit.jurisdiction or '未知')}/{iri_segment(unit.key)}")
+
+
+def describe_unit(sink: QuadSink, unit: Unit, units: dict[str, Unit], doc: ox.NamedNode) -> None:
+    node = unit_node(unit)
+    sink.add(node, RDF_TYPE, gk("Unit"))
+    if unit.unit_type == COLLECTIVE:
+        sink.add(node, RDF_TYPE, gk("CollectiveUnit"))
+    for label in unit.labels or [unit.key]:
+        sink.add(node, RDFS_LABEL, literal(label))
+    sink.add(node, ox.NamedNode(SKOS + "prefLabel"), literal(unit.key))
+    for alias in ([unit.full_name] if unit.full_name else []) + unit.aliases:
+        sink.add(node, ox.NamedNode(SKOS + "altLabel"), literal(alias))
+    type_term = "CollectiveType" if unit.unit_type == COLLECTIVE else (
+        "OtherUnitType" if unit.unit_type == "Other" else unit.unit_type)
+    sink.add(node, gk("unitType"), gk(type_term))
+    if unit.jurisdiction:
+        sink.add(node, gk("jurisdiction"), literal(unit.jurisdiction))
+    sink.add(node, gk("inGazetteer"), literal("true" if unit.in_gazetteer else "false", "boolean"))
+    sink.add(node, gk("inDocument"), doc)
+    for member in unit.members:
+        sink.add(node, ORG_HAS_MEMBER, unit_node(units[member]))
+    if unit.host:
+        sink.add(node, gk("hostedBy"), unit_node(units[unit.host]))
+
+
+ORG_HAS_MEMBER = ox.NamedNode(str(ORG) + "hasMember")
+
+
+def describe_quantity(sink: QuadSink, node: ox.NamedNode, quantity: Quantity, source: SourceText,
+                      doc: ox.NamedNode) -> None:
+    sink.add(node, RDF_TYPE, gk("Quantity"))
+    sink.add(node, gk("value"), decimal_literal(quantity.value))
+    sink.add(node, gk("unit"), literal(quantity.unit))
+    sink.add(node, gk("comparator"), literal(quantity.comparator))
+    sink.add(node, gk("bound"), literal(quantity.bound))
+    if quantity.metric:
+        sink.add(node, gk("metric"), literal(quantity.metric))
+    sink.add(node, gk("surface"), literal(quantity.surface))
+    start, end = source.source_span(quantity.start, quantity.end)
+    sink.add(node, gk("startOffset"), literal(start, "integer"))
+    sink.add(node, gk("endOffset"), literal(end, "integer"))
+    sink.add(node, gk("inDocument"), doc)
+
+
+def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtraction,
+               data: bytes | None = None) -> list[ox.Quad]:
+    """All statements of a plan, in its own named graph."""
+    slug = document_slug(source.path)
+    doc = document_node(slug)
+    sink = QuadSink(doc)
+    describe_document(sink, doc, source, info, data)
+    lead_rule = extraction.lead_rule
+    sink.add(doc, gk("leadRule"), literal(lead_rule.text if lead_rule.stated else f"assumed: {lead_rule.name}"))
+
+    part_nodes = {}
+    for part in extraction.structure.parts:
+        node = iri(f"doc/{slug}/part/{part.number}")
+        part_nodes[part.number] = node
+        sink.add(node, RDF_TYPE, gk("Part"))
+        sink.add(node, gk("code"), literal(part.numeral))
+        sink.add(node, RDFS_LABEL, literal(part.title))
+        sink.add(node, gk("inDocument"), doc)
+    section_nodes = {}
+    for section in extraction.structure.sections:
+        node = iri(f"doc/{slug}/part/{section.part_number}/section/{section.number}")
+        section_nodes[(section.part_number, section.number)] = node
+        part = part_nodes[section.part_number]
+        sink.add(node, RDF_TYPE, gk("Section"))
+        numeral = next(p.numeral for p in extraction.structure.parts if p.number == section.part_number)
+        sink.add(node, gk("code"), literal(f"{numeral}.({section.numeral})"))
+        sink.add(node, RDFS_LABEL, literal(section.title))
+        sink.add(node, gk("inPart"), part)
+        sink.add(node, gk("inDocument"), doc)
+
+    resolver = UnitResolver(info.jurisdiction)
+    for task in extraction.tasks:
+        item = task.item
+        suffix = "-dup" if item.code.endswith("'") else ""
+        node = iri(f"task/{slug}/{item.part_number}-{item.item_number}{suffix}")
+        sink.add(node, RDF_TYPE, gk("Task"))
+        sink.add(node, gk("code"), literal(item.code))
+        sink.add(node, gk("text"), literal(item.body))
+        if item.role_clause is not None:
+            sink.add(node, gk("roleText"), literal(item.role_clause))
+        sink.add(node, gk("inDocument"), doc)
+        sink.add(node, gk("inPart"), part_nodes[item.part_number])
+        if item.section_number is not None:
+            sink.add(node, gk("inSection"), section_nodes[(item.part_number, item.section_number)])
+        if item.subheading:
+            sink.add(node, gk("subheading"), literal(item.subheading))
+        start, end = source.source_span(item.start, item.end)
+        sink.add(node, gk("startOffset"), literal(start, "integer"))
+        sink.add(node, gk("endOffset"), literal(end, "integer"))
+        sink.add(node, gk("line"), literal(item.line, "integer"))
+        for mention in task.roles.leads:
+            sink.add(unit_node(resolver.resolve(mention)), gk("leads"), node)
+        for mention in task.roles.co_owners:
+            sink.add(unit_node(resolver.resolve(mention)), gk("coOwns"), node)
+        for index, quantity in enumerate(task.targets, start=1):
+            target = iri(f"task/{slug}/{item.part_number}-{item.item_number}{suffix}/target/{index}")
+            sink.add(node, gk("hasTarget"), target)
+            describe_quantity(sink, target, quantity, source, doc)
+    for key in sorted(resolver.units):
+        describe_unit(sink, resolver.units[key], resolver.units, doc)
+    return sink.quads
+
+
+# --- writing ---------------------------------------------------------------------------
+
+def sorted_unique(quads) -> list[ox.Quad]:
+    return sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def union_triples(quads) -> list[ox.Triple]:
+    """The default-graph view: every statement once, sorted (deterministic files)."""
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def serialize(triples, format_name: str) -> bytes:
+    formats = {
+        "ttl": ox.RdfFormat.TURTLE,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "nq": ox.RdfFormat.N_QUADS,
+        "trig": ox.RdfFormat.TRIG,
+    }
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if format_name in ("ttl", "trig", "jsonld") else None
+    if format_name in ("ttl", "trig") and prefixes:
+        prefixes = {p: ns for p, ns in prefixes.items() if p != "id"}  # id:unit/… is not a valid prefixed name
+    return ox.serialize(triples, format=formats[format_name], prefixes=prefixes)
+
+
+def to_rdflib(triples):
+    """An rdflib Graph of Oxigraph triples (for pyshacl and users of the rdflib API)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph

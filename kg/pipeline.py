@@ -1,0 +1,85 @@
+"""One document through the stages: read -> classify -> segment/extract -> resolve -> graph.
+
+:func:`process_document` is a top-level function of plain arguments and results
+so that builds can run it in worker processes; it returns N-Quads/N-Triples
+text rather than Python objects, so a worker's memory is freed as soon as it
+returns and the parent only holds statements.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .classify import classify
+from .errors import GovkgError, InputError
+from .model import Problem
+from .read import SourceText, read_bytes
+
+
+@dataclass
+class DocumentResult:
+    path: str
+    ok: bool
+    kind: str = ""
+    error: str = ""  # why the document could not be built at all
+    problems: list[str] = field(default_factory=list)  # parts that could not be read ("line 12: …")
+    counts: dict = field(default_factory=dict)  # what was found, for the summary table
+    nquads: str = ""  # the document's statements in its named graph, sorted lines
+    sha256: str = ""
+    debug: str = ""  # traceback, for --debug
+
+
+def _extractor(kind: str):
+    """The graph builder of a document kind: ``(source, info, data) -> (quads, counts, problems)``."""
+    if kind == "plan":
+        return _plan_document
+    from .extract import reports  # noqa: F401  (registered kinds beyond plans)
+
+    builder = reports.BUILDERS.get(kind)
+    if builder is None:
+        raise InputError(f"no extractor for documents of kind {kind!r}")
+    return builder
+
+
+def _plan_document(source: SourceText, info, data: bytes):
+    from .extract.plan import extract_plan
+    from .graph import plan_quads
+
+    extraction = extract_plan(source)
+    quads = plan_quads(source, info, extraction, data)
+    counts = {
+        "tasks": len(extraction.tasks),
+        "targets": sum(len(t.targets) for t in extraction.tasks),
+        "roles": sum(len(t.roles.leads) + len(t.roles.co_owners) for t in extraction.tasks),
+    }
+    if not extraction.tasks:
+        raise InputError("a plan with no numbered items")
+    return quads, counts, extraction.problems
+
+
+def process_document(path: str, data: bytes, kind: str | None = None) -> DocumentResult:
+    """Build one document's statements; never raises for bad input (the result says why)."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        source = read_bytes(data, path)
+        info = classify(source, kind)
+        quads, counts, problems = _extractor(info.kind)(source, info, data)
+        nquads = ox.serialize(sorted_quads(quads), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+        return DocumentResult(path=path, ok=True, kind=info.kind, counts=counts,
+                              problems=[str(p) if isinstance(p, Problem) else p for p in problems],
+                              nquads=nquads, sha256=digest)
+    except GovkgError as exc:
+        return DocumentResult(path=path, ok=False, error=str(exc), sha256=digest)
+    except RecursionError:
+        return DocumentResult(path=path, ok=False, error="document too deeply nested to read", sha256=digest)
+    except Exception as exc:  # a bug, not bad input: still one line, with the traceback kept for --debug
+        return DocumentResult(path=path, ok=False, error=f"internal error: {type(exc).__name__}: {exc}",
+                              sha256=digest, debug=traceback.format_exc())
+
+
+def sorted_quads(quads) -> list[ox.Quad]:
+    return sorted(set(quads), key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
