@@ -17,7 +17,7 @@ KINDS = ("plan", "city_report", "district_report", "news")
 
 # an administrative name ends in 市/区 and is followed by the organ it names
 _CITY_END = re.compile(
-    r"市(?=人民政府|人大|政府|委|第[一二三四五六七八九十]+届|《政府工作报告》|[\u4e00-\u9fff]{1,4}区(?:人民政府|第))")
+    r"市(?=人民政府|人大|政府|委|第[一二三四五六七八九十]+届|《政府工作报告》|(?:19|20)\d\d年|[\u4e00-\u9fff]{1,4}区(?:人民政府|第))")
 _ANY_CITY_END = re.compile(r"市(?![长场级民委区内外属直域])")
 _DISTRICT_END = re.compile(r"区(?=人民政府|第[一二三四五六七八九十]+届人民代表大会)")
 # characters that end a preceding phrase and never start a place name

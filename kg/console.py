@@ -12,7 +12,19 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-stdout = Console(highlight=False, soft_wrap=False)
+# piped output (files, CliRunner, README examples) is not cut to 80 columns
+PIPED_WIDTH = 220
+
+
+class _Stdout:
+    """A rich Console on whatever sys.stdout is at print time, wide when not a terminal."""
+
+    def print(self, *args, **kwargs):
+        width = None if sys.stdout.isatty() else PIPED_WIDTH
+        Console(highlight=False, width=width).print(*args, **kwargs)
+
+
+stdout = _Stdout()
 stderr = Console(stderr=True, highlight=False)
 
 

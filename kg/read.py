@@ -184,6 +184,12 @@ def _fullwidth(match: re.Match) -> str:
     return chr(ord(ch) - 0xFEE0)
 
 
+def _starts_line(match: re.Match) -> bool:
+    """Is the match at the start of a line, after nothing but a list marker?"""
+    line_start = match.string.rfind("\n", 0, match.start()) + 1
+    return not match.string[line_start:match.start()].strip(" \t-•·*")
+
+
 _STEPS: list[tuple[re.Pattern, object]] = [
     # CRLF and CR line ends
     (re.compile(r"\r\n?"), "\n"),
@@ -200,7 +206,7 @@ _STEPS: list[tuple[re.Pattern, object]] = [
     # a stand-alone page-number line ("- 12 -", "—12—")
     (re.compile(r"^[ \t]*[-—][ \t]*\d{1,3}[ \t]*[-—][ \t]*$", re.M), ""),
     # split decimals "5. 4 万" -> "5.4 万" (never at a line start, where "3. 4" is an item number)
-    (re.compile(r"(?<=[^\s\n])(?<=\d)\.[ \t]+(?=\d)"), "."),
+    (re.compile(r"(\d+)\.[ \t]+(?=\d)"), lambda m: m.group(0) if _starts_line(m) else m.group(1) + "."),
     # spaces between CJK characters, and between CJK and digits/punctuation: "牵 头单位", "增长 6%"
     (re.compile(f"(?<=[{CJK}\\d%。，、；：）(（)“”\"])[ \\t]+(?=[{CJK}（(“”\"])"), ""),
     (re.compile(f"(?<=[{CJK}])[ \\t]+(?=[\\d(（:：;；,，、.。])"), ""),

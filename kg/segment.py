@@ -98,6 +98,11 @@ def find_role_clause(text: str) -> tuple[int, int, bool] | None:
     return None
 
 
+def _has_open_role_clause(text: str) -> bool:
+    found = find_role_clause(text)
+    return found is not None and not found[2]
+
+
 def is_complete(text: str) -> bool:
     found = find_role_clause(text)
     return found is not None and found[2]
@@ -178,7 +183,10 @@ def segment_plan(source: SourceText) -> PlanStructure:
             else:
                 expected_alternatives = {expected}
             pending = current is not None and current.kind in ("item", "paren") and not is_complete(current.text)
-            if number in expected_alternatives or not pending:
+            # an open role clause never continues with "5. 新增…": the pending item was cut off
+            cut_off = pending and _has_open_role_clause(current.text) and number > (current.number or 0) \
+                and bool(item_match.group(2).strip())
+            if number in expected_alternatives or not pending or cut_off:
                 if number not in expected_alternatives and not (part_index > 0 and not previous_items):
                     problems.append(Problem(source.line_of(content_start),
                                             f"item {number} out of order (expected {expected})"))
@@ -236,7 +244,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
         clause = find_role_clause(block.text)
         if clause is None:
             body, role_clause = block.text.strip(), None
-            problems.append(Problem(block.line, f"item {code} names no responsible unit"))
+            problems.append(Problem(block.line, f"item {code} names no responsible unit (cut off?); item left out"))
         else:
             clause_start, clause_end, closed = clause
             body = block.text[:clause_start - 1].rstrip()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import PlanExtraction, Problem, Roles, Task
+from ..model import PlanExtraction, Problem, Task
 from ..read import SourceText
 from ..segment import segment_plan
 from .quantities import read_quantities
@@ -30,12 +30,14 @@ def extract_plan(source: SourceText) -> PlanExtraction:
             for message in roles.problems:
                 problems.append(Problem(item.line, f"item {item.code}: {message}"))
             if not roles.leads:
-                problems.append(Problem(item.line, f"item {item.code}: no lead unit found"))
+                problems.append(Problem(item.line, f"item {item.code}: no lead unit found; item left out"))
+                continue
         else:
-            roles = Roles([], [], "none")
+            continue  # reported by the segmenter ("names no responsible unit"); a task needs an owner
         targets = read_quantities(item.body)
         for quantity in targets:
             quantity.start = item.to_document(quantity.start)
             quantity.end = item.to_document(quantity.end - 1) + 1
         tasks.append(Task(item=item, roles=roles, targets=targets))
+    problems.sort(key=lambda p: p.line)
     return PlanExtraction(structure=structure, lead_rule=lead_rule, tasks=tasks, problems=problems)

@@ -1,0 +1,128 @@
+"""The `kg` command line through click's CliRunner, on the seeds build."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+from conftest import DATA, SEEDS
+
+
+@pytest.fixture(scope="module")
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def out(seeds_build):
+    return str(seeds_build.out_dir)
+
+
+def test_build_with_no_arguments_builds_seeds_into_out(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").symlink_to(SEEDS)
+    result = runner.invoke(main, ["build", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "graph.ttl").is_file()
+    assert "wuhan-2025-plan-responsibility-decomposition.txt" in result.output
+    assert "340" in result.output  # tasks in the summary table
+
+
+def test_tasks_of_a_unit(runner, out):
+    result = runner.invoke(main, ["tasks", "--unit", "市经信局", "--graph", out, "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert len(rows) == 71
+    assert all({"code", "role", "text", "targets", "units"} <= set(row) for row in rows)
+    assert sum(row["role"] == "lead" for row in rows) == 25
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["二.6"]["role"] == "lead"
+    assert by_code["二.12"]["role"] == "co-owner"
+    assert [t["value"] for t in by_code["二.12"]["targets"]] == [2400, 1050, 90, 930, 5]
+
+
+def test_tasks_accepts_the_full_name(runner, out):
+    result = runner.invoke(main, ["tasks", "--unit", "武汉市经济和信息化局", "--graph", out, "--json"])
+    assert result.exit_code == 0 and len(json.loads(result.output)) == 71
+
+
+def test_tasks_shared_with_another_unit(runner, out):
+    result = runner.invoke(main, ["tasks", "--unit", "市经信局", "--with", "市发改委", "--graph", out, "--json"])
+    rows = json.loads(result.output)
+    assert 0 < len(rows) < 71
+    assert all(any(u["name"] == "市发改委" for u in row["units"]) for row in rows)
+
+
+def test_collective_responsibility_only_when_asked(runner, out):
+    direct = json.loads(runner.invoke(main, ["tasks", "--unit", "武昌区人民政府", "--graph", out, "--json"]).output)
+    both = json.loads(runner.invoke(main, ["tasks", "--unit", "武昌区人民政府", "--graph", out, "--json",
+                                           "--include-collective"]).output)
+    assert len(direct) < len(both)
+    assert all("via" not in row for row in direct)
+    assert any(row.get("via") == "各区人民政府" for row in both)
+
+
+def test_unknown_unit_is_a_clear_error(runner, out):
+    result = runner.invoke(main, ["tasks", "--unit", "市经信委", "--graph", out])
+    assert result.exit_code == 1
+    assert "no unit named '市经信委'" in result.output and "市经信局" in result.output
+
+
+def test_query_from_standard_input(runner, out):
+    query = "SELECT (COUNT(?t) AS ?n) WHERE { ?t a gk:Task }"
+    result = runner.invoke(main, ["query", "-", "--graph", out, "--format", "json"], input=query)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [{"n": "340"}]
+
+
+def test_query_syntax_error_is_a_usage_error(runner, out):
+    result = runner.invoke(main, ["query", "-", "--graph", out], input="SELEKT nothing")
+    assert result.exit_code == 2 and "SPARQL syntax error" in result.output
+
+
+def test_export_and_validate(runner, out, tmp_path):
+    target = tmp_path / "g.nt"
+    assert runner.invoke(main, ["export", "--graph", out, "--format", "nt", "-o", str(target)]).exit_code == 0
+    assert target.read_bytes() == (Path(out) / "graph.nt").read_bytes()
+    result = runner.invoke(main, ["validate", "--graph", out])
+    assert result.exit_code == 0 and "conforms" in result.output
+
+
+def test_eval_scores_a_hand_annotation(runner, out):
+    result = runner.invoke(main, ["eval", "--gold", str(DATA / "gold_plan_sample.tsv"), "--graph", out, "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["items"] == 7
+    assert scores["roles"]["f1"] == 1.0 and scores["targets"]["f1"] == 1.0
+
+
+def test_eval_counts_errors(runner, out, tmp_path):
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("code\tfield\tvalue\n二.240\tlead\t市教育局\n二.240\ttarget\t5.4 万套(间)\n二.240\ttarget\t3 个\n",
+                    encoding="utf-8")
+    scores = json.loads(runner.invoke(main, ["eval", "--gold", str(gold), "--graph", out, "--json"]).output)
+    # found: 1 lead + 2 co-owners, none annotated right; targets: 1 of 2 gold found, 1 found
+    assert scores["roles"] == {"gold": 1, "found": 3, "correct": 0, "precision": 0.0, "recall": 0.0, "f1": 0.0}
+    assert scores["targets"]["precision"] == 1.0 and scores["targets"]["recall"] == 0.5
+
+
+def test_usage_errors_exit_2(runner, tmp_path):
+    assert runner.invoke(main, ["build", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o")]).exit_code == 2
+    assert runner.invoke(main, ["tasks"]).exit_code == 2
+    assert runner.invoke(main, ["build", "--jobs", "-3"]).exit_code == 2
+
+
+def test_out_naming_a_file_is_refused_and_left_alone(runner, tmp_path):
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(DATA / "plan_changsha_inline.txt"), "--out", str(target)])
+    assert result.exit_code == 2
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_graph_folder_that_does_not_exist(runner, tmp_path):
+    result = runner.invoke(main, ["tasks", "--unit", "市经信局", "--graph", str(tmp_path / "nothing")])
+    assert result.exit_code == 2 and "kg build" in result.output

@@ -1,0 +1,82 @@
+"""kg.extract.quantities: targets and what is not a target."""
+
+from decimal import Decimal
+
+import pytest
+
+from kg.extract.quantities import read_quantities
+
+
+def quantities(text):
+    return [(q.value, q.unit, q.comparator, q.bound, q.metric) for q in read_quantities(text)]
+
+
+def test_investment_item_with_category_phrases():
+    found = quantities("实施项目投资质效提升十大工程,推进2400个亿元以上项目、1050个十亿元以上项目、"
+                       "90个百亿元以上项目建设,新开工亿元以上项目930个,固定资产投资增长5%左右。")
+    assert [(v, u) for v, u, *_ in found] == [
+        (Decimal(2400), "个"), (Decimal(1050), "个"), (Decimal(90), "个"), (Decimal(930), "个"), (Decimal(5), "%")]
+    assert found[3][4] == "新开工亿元以上项目"
+    assert found[4][2:] == ("左右", "about", "固定资产投资增长")
+
+
+def test_decimal_value_as_written_with_the_magnitude_in_the_unit():
+    assert quantities("筹集建设保障性租赁住房5.4万套(间)。") == [
+        (Decimal("5.4"), "万套(间)", "", "exactly", "筹集建设保障性租赁住房")]
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("建成三个示范区", Decimal(3), "个"),
+    ("完成两家区域医疗中心建设", Decimal(2), "家"),
+    ("新建改建幼儿园三十所", Decimal(30), "所"),
+    ("经济总量达到1.3万亿元", Decimal("1.3"), "万亿元"),
+    ("高性能算力总规模超4500P", Decimal(4500), "P"),
+    ("新增停车泊位２万个", Decimal(2), "万个"),
+])
+def test_numbers_in_every_form(text, value, unit):
+    from kg.read import read_text
+
+    found = read_quantities(read_text(text).text)
+    assert [(q.value, q.unit) for q in found] == [(value, unit)]
+
+
+@pytest.mark.parametrize("text, comparator, bound", [
+    ("城镇新增就业25万人以上", "以上", "at_least"),
+    ("技术合同成交额突破2700亿元", "突破", "at_least"),
+    ("规上高新技术企业超3500家", "超", "at_least"),
+    ("单位能耗控制在3%以内", "控制在+以内", "at_most"),
+    ("为6万余名困难妇女办理保险", "余", "at_least"),
+    ("居民消费价格涨幅2%左右", "左右", "about"),
+])
+def test_comparators(text, comparator, bound):
+    found = read_quantities(text)
+    assert [(q.comparator, q.bound) for q in found] == [(comparator, bound)]
+
+
+@pytest.mark.parametrize("text", [
+    "举办第11届园博会",
+    "推进地铁11号线建设",
+    "建设5G基站",
+    "为全市30—64周岁常住适龄妇女筛查",
+    "扶持毕业5年内高校毕业生",
+    "建设24小时不打烊服务中心",
+    "推广武汉十大名菜",
+    "坚定拥护\"两个确立\"",
+    "力争PM2.5平均浓度下降",
+    "创建一批和美乡村",
+    "严格落实中央八项规定",
+    "推进小米科技园二期投用",
+])
+def test_not_targets(text):
+    assert read_quantities(text) == []
+
+
+def test_several_quantities_in_one_clause_each_get_their_metric():
+    found = quantities("新改建生活垃圾分类收集屋400座、收集转运站40座")
+    assert [q[4] for q in found] == ["新改建生活垃圾分类收集屋", "收集转运站"]
+
+
+def test_offsets_point_at_the_number():
+    text = "新开工亿元以上项目930个"
+    (quantity,) = read_quantities(text, offset=100)
+    assert text[quantity.start - 100:quantity.end - 100] == "930个"
