@@ -1,0 +1,252 @@
+"""The unit collaboration network, built from the RDF graph with SPARQL.
+
+Three NetworkX graphs come out of one store (every query is a ``.rq`` file in
+``kg/queries/``, loaded by name with :func:`load_query`):
+
+- the **co-ownership graph** (undirected): a node for every unit that leads or
+  co-owns a task (a collective such as 各区人民政府 is a node of its own), an edge
+  between two units that share tasks, ``weight`` = the number of tasks shared;
+- the **lead graph** (directed): ``lead -> co-owner``, ``weight`` = the number of
+  tasks the first leads and the second co-owns;
+- the **membership graph** (directed): ``collective -> member`` from
+  ``org:hasMember``; a separate kind of edge, never mixed into the weights.
+
+Node ids are unit IRIs (stable: they come from the input, not from run order);
+nodes and edges are inserted in sorted order, so every algorithm that iterates
+over the graph sees the same order on every run.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph
+
+from .store import select
+
+QUERY_DIR = Path(__file__).parent / "queries"
+UNIT_TYPES_TSV = Path(__file__).parent / "data" / "unit_types.tsv"
+
+LEAD = "lead"
+COOWNER = "coowner"
+
+# The ontology names two types a little differently from the gazetteer table.
+_TYPE_ALIASES = {"CollectiveType": "Collective", "OtherUnitType": "Other"}
+
+
+@lru_cache(maxsize=None)
+def load_query(name: str) -> str:
+    """The text of ``kg/queries/<name>.rq``.
+
+    >>> "gk:leads" in load_query("unit_collaboration_edges")
+    True
+    """
+    path = QUERY_DIR / f"{name}.rq"
+    if not path.is_file():
+        raise KeyError(f"no query named {name!r} in {QUERY_DIR}")
+    return path.read_text(encoding="utf-8")
+
+
+def natural_key(text: str | None) -> tuple:
+    """Sort key that orders embedded numbers by value (``2-2`` before ``2-12``).
+
+    >>> sorted(["task/x/2-12", "task/x/2-2", "task/x/10-1"], key=natural_key)
+    ['task/x/2-2', 'task/x/2-12', 'task/x/10-1']
+    """
+    parts = re.split(r"(\d+)", text or "")
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def local_name(iri: str | None) -> str | None:
+    """The part of an IRI after ``#`` or the last ``/``.
+
+    >>> local_name("https://w3id.org/govkg/ontology#GovernmentDepartment")
+    'GovernmentDepartment'
+    """
+    if not iri:
+        return None
+    return re.split(r"[#/]", iri)[-1] or iri
+
+
+@lru_cache(maxsize=1)
+def unit_type_labels() -> dict[str, str]:
+    """Chinese names of the unit types, from ``kg/data/unit_types.tsv`` (a fallback when
+    the graph carries no ``skos:prefLabel`` for the type concept)."""
+    labels: dict[str, str] = {}
+    if UNIT_TYPES_TSV.is_file():
+        with UNIT_TYPES_TSV.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                if row.get("type") and row.get("label_zh"):
+                    labels[row["type"].strip()] = row["label_zh"].strip()
+    for alias, name in _TYPE_ALIASES.items():
+        if name in labels:
+            labels.setdefault(alias, labels[name])
+    return labels
+
+
+def canonical_type(type_name: str | None) -> str:
+    """Unit type local name, with the ontology's and the gazetteer's spellings made one.
+
+    >>> canonical_type("CollectiveType"), canonical_type(None)
+    ('Collective', 'Other')
+    """
+    if not type_name:
+        return "Other"
+    return _TYPE_ALIASES.get(type_name, type_name)
+
+
+@dataclass
+class UnitNetwork:
+    """The three graphs of one store, and the tasks they are built from."""
+
+    graph: nx.Graph
+    lead: nx.DiGraph
+    membership: nx.DiGraph
+    tasks: dict[str, dict] = field(default_factory=dict)
+
+
+def build_network(store: pyoxigraph.Store) -> UnitNetwork:
+    """Build the co-ownership, lead and membership graphs of a store (see the module doc)."""
+    tasks = _tasks(store)
+    units = _units(store)
+    roles = select(store, load_query("unit_task_roles"))
+
+    lead_tasks: dict[str, set[str]] = {}
+    coown_tasks: dict[str, set[str]] = {}
+    owners_by_task: dict[str, set[str]] = {}
+    for row in roles:
+        target = lead_tasks if row["role"] == LEAD else coown_tasks
+        target.setdefault(row["unit"], set()).add(row["task"])
+        owners_by_task.setdefault(row["task"], set()).add(row["unit"])
+
+    def codes(task_iris) -> list[str]:
+        return [tasks[t]["code"] for t in sorted(task_iris, key=natural_key)]
+
+    graph = nx.Graph(tasks=tasks)
+    owners = sorted(set(lead_tasks) | set(coown_tasks))
+    for iri in owners:
+        info = units.get(iri) or _unknown_unit(iri)
+        led = lead_tasks.get(iri, set())
+        coowned = coown_tasks.get(iri, set())
+        roles_of_unit = {t: LEAD for t in led}
+        for t in coowned:
+            roles_of_unit.setdefault(t, COOWNER)
+        graph.add_node(
+            iri,
+            **info,
+            lead_count=len(led),
+            coown_count=len(coowned),
+            tasks=codes(led | coowned),
+            lead_tasks=sorted(led, key=natural_key),
+            coown_tasks=sorted(coowned, key=natural_key),
+        )
+
+    edges = select(store, load_query("unit_collaboration_edges"))
+    for row in sorted(edges, key=lambda r: (r["unitA"], r["unitB"])):
+        a, b = row["unitA"], row["unitB"]
+        shared = owners_by_task_pair(a, b, lead_tasks, coown_tasks)
+        graph.add_edge(a, b, weight=int(row["weight"]), tasks=codes(shared))
+
+    lead = nx.DiGraph()
+    lead.add_nodes_from((n, graph.nodes[n]) for n in graph.nodes)
+    for row in sorted(select(store, load_query("lead_coowner_edges")), key=lambda r: (r["lead"], r["coowner"])):
+        lead.add_edge(row["lead"], row["coowner"], weight=int(row["weight"]))
+
+    membership = nx.DiGraph()
+    for row in select(store, load_query("collective_members")):
+        for iri in (row["collective"], row["member"]):
+            if iri not in membership:
+                info = graph.nodes[iri] if iri in graph else (units.get(iri) or _unknown_unit(iri))
+                membership.add_node(iri, **info)
+        membership.add_edge(row["collective"], row["member"], kind="member")
+    for iri in graph.nodes:
+        members = sorted(membership.successors(iri)) if iri in membership else []
+        graph.nodes[iri]["members"] = members
+
+    return UnitNetwork(graph=graph, lead=lead, membership=membership, tasks=tasks)
+
+
+def coownership_graph(store: pyoxigraph.Store) -> nx.Graph:
+    """Only the undirected co-ownership graph of :func:`build_network`."""
+    return build_network(store).graph
+
+
+def owners_by_task_pair(a: str, b: str, lead_tasks: dict, coown_tasks: dict) -> set[str]:
+    """Tasks that units ``a`` and ``b`` both lead or co-own."""
+    tasks_a = lead_tasks.get(a, set()) | coown_tasks.get(a, set())
+    tasks_b = lead_tasks.get(b, set()) | coown_tasks.get(b, set())
+    return tasks_a & tasks_b
+
+
+def _tasks(store) -> dict[str, dict]:
+    tasks = {}
+    for row in select(store, load_query("responsible_tasks")):
+        iri = row["task"]
+        if row["section"]:
+            group, group_code, group_label = row["section"], row["sectionCode"], row["sectionLabel"]
+        elif row["part"]:
+            group, group_code, group_label = row["part"], row["partCode"], row["partLabel"]
+        else:
+            group, group_code, group_label = row["doc"] or "", "", ""
+        tasks[iri] = {
+            "iri": iri,
+            "code": row["code"] or local_name(iri),
+            "text": row["text"] or "",
+            "document": row["doc"] or "",
+            "section": group or "",
+            "section_code": group_code or "",
+            "section_label": group_label or "",
+        }
+    return tasks
+
+
+def _units(store) -> dict[str, dict]:
+    alt: dict[str, list[str]] = {}
+    for row in select(store, load_query("unit_alt_labels")):
+        alt.setdefault(row["unit"], []).append(row["altLabel"])
+    type_labels = unit_type_labels()
+    units = {}
+    for row in select(store, load_query("responsible_units")):
+        iri = row["unit"]
+        label = row["label"] or row["prefLabel"] or local_name(iri)
+        names = alt.get(iri, [])
+        # the full name: the longest alias (ties: the first in code-point order), else the preferred label
+        full_name = min(names, key=lambda s: (-len(s), s)) if names else (row["prefLabel"] or label)
+        unit_type = canonical_type(local_name(row["type"]))
+        units[iri] = {
+            "label": label,
+            "full_name": full_name,
+            "aliases": sorted(names),
+            "unit_type": unit_type,
+            "unit_type_label": row["typeLabel"] or type_labels.get(unit_type, unit_type),
+            "is_collective": row["collective"] == "true" or unit_type == "Collective",
+        }
+    return units
+
+
+def _unknown_unit(iri: str) -> dict:
+    name = local_name(iri) or iri
+    return {
+        "label": name,
+        "full_name": name,
+        "aliases": [],
+        "unit_type": "Other",
+        "unit_type_label": unit_type_labels().get("Other", "Other"),
+        "is_collective": False,
+    }
+
+
+__all__ = [
+    "COOWNER",
+    "LEAD",
+    "UnitNetwork",
+    "build_network",
+    "coownership_graph",
+    "load_query",
+    "natural_key",
+]
