@@ -101,9 +101,9 @@ def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: boo
                   show_lines=False)
     table.add_column("code", no_wrap=True)
     table.add_column("role", no_wrap=True)
-    table.add_column("task")
-    table.add_column("targets")
-    table.add_column("with")
+    table.add_column("task", overflow="fold", ratio=3)
+    table.add_column("targets", overflow="fold", ratio=2)
+    table.add_column("with (* = lead)", overflow="fold", ratio=2)
     for row in rows:
         targets = "; ".join(_target_text(t) for t in row["targets"])
         others = [u for u in row["units"] if u["name"] != row["unit"]]
@@ -113,7 +113,6 @@ def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: boo
         role = row["role"] + (f" ({row['via']})" if row.get("via") else "")
         table.add_row(row["code"], role, row["text"], targets, with_text)
     stdout.print(table)
-    stdout.print("* lead unit of the task")
 
 
 def _target_text(target: dict) -> str:
