@@ -80,3 +80,17 @@ def test_offsets_point_at_the_number():
     text = "新开工亿元以上项目930个"
     (quantity,) = read_quantities(text, offset=100)
     assert text[quantity.start - 100:quantity.end - 100] == "930个"
+
+
+def test_quoted_names_inside_a_metric_keep_their_quotes():
+    assert quantities('打通"断头路"30条')[0][4] == '打通"断头路"'
+
+
+def test_a_distance_along_a_river_is_a_condition():
+    assert read_quantities("开展沿江1公里化工腾退地块土壤污染治理") == []
+
+
+def test_a_shared_metric_for_respectively():
+    found = quantities("力争国控、省控断面水质优良比例分别达100%、88%以上")
+    assert [(q[0], q[4]) for q in found] == [(Decimal(100), "力争国控、省控断面水质优良比例"),
+                                             (Decimal(88), "力争国控、省控断面水质优良比例")]

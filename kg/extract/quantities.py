@@ -22,7 +22,7 @@ ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 CHINESE = r"[零〇一二两三四五六七八九十百千]+"
 CLAUSE_DELIMITERS = ",，;；。:：!！?？\n"
 _LEADING_FILLER = re.compile(r"^(并且|并|和|及|以及|同时|其中|全年|为全市|为|对|在|共|累计|使|让|将|把|每年)+")
-_TRAILING_FILLER = re.compile(r"(等|的)$")
+_TRAILING_FILLER = re.compile(r"(分别|等|的)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -194,7 +194,16 @@ def _bound(word_before: str, approx: str, word_after: str, before: dict, after: 
 
 def _metric(pre: str, post: str) -> str:
     """What a quantity measures: the words of its clause around it, trimmed of fillers."""
-    metric = (pre.strip() + post.strip()).strip("\"“”'‘’ ")
+    metric = (pre.strip() + post.strip()).strip(" ")
     metric = _LEADING_FILLER.sub("", metric)
     metric = _TRAILING_FILLER.sub("", metric)
-    return metric.strip("\"“”'‘’ ")
+    return _balance_quotes(metric.strip(" 、"))
+
+
+def _balance_quotes(text: str) -> str:
+    """Drop a quote mark left dangling at either end (``"断头路"30条`` keeps its pair)."""
+    if text.count('"') % 2 == 1:
+        text = text[1:] if text.startswith('"') else text[:-1] if text.endswith('"') else text
+    if text.count("“") != text.count("”"):
+        text = text.strip("“”")
+    return text
