@@ -411,8 +411,9 @@ def report_tables(result: dict, top: int = 10) -> list:
     tables.append(unit_ranking("Betweenness", "betweenness", lambda v: f"{v:.4f}"))
     tables.append(unit_ranking("PageRank", "pagerank", lambda v: f"{v:.4f}"))
 
-    t = Table(title="Brokers between communities", title_justify="left")
-    for col, just in (("#", "right"), ("unit", "left"), ("community", "right"), ("communities reached", "right"),
+    t = Table(title="Brokers between communities (reaches: other communities among its collaborators)",
+              title_justify="left")
+    for col, just in (("#", "right"), ("unit", "left"), ("community", "right"), ("reaches", "right"),
                       ("betweenness", "right"), ("participation", "right")):
         t.add_column(col, justify=just)
     for i, b in enumerate(result["brokers"][:top], 1):

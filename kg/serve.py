@@ -477,7 +477,8 @@ def _sparql_string(value: str) -> str:
 
 def _bind_values(query: str, values: str) -> str:
     """A parameterised query with its parameters given by a VALUES block at the top of
-    its WHERE clause (what ``select(..., bindings=...)`` does through the engine).
+    every WHERE clause, sub-selects included (what ``select(..., bindings=...)`` does
+    through the engine), so the example runs as shown and stays editable.
 
     >>> print(_bind_values("SELECT ?x WHERE {\\n  ?x ?p ?v .\\n}", 'VALUES ?v { "a" }'))
     SELECT ?x WHERE {
@@ -485,10 +486,9 @@ def _bind_values(query: str, values: str) -> str:
       ?x ?p ?v .
     }
     """
-    head, sep, tail = query.partition("WHERE {")
-    if not sep:
+    if "WHERE {" not in query:
         return query.rstrip() + "\n" + values + "\n"
-    return f"{head}WHERE {{\n  {values}{tail}"
+    return query.replace("WHERE {", f"WHERE {{\n  {values}")
 
 
 def _with_limit(query: str, n: int) -> str:
