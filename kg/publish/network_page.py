@@ -33,7 +33,18 @@ from ..network import COOWNER, LEAD, UnitNetwork, build_network, natural_key
 from . import gephi
 
 TEMPLATES = Path(__file__).parent / "templates"
-VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+
+
+def _vis_dir() -> Path:
+    """vis-network as shipped inside pyvis (0.3.2 ships 9.1.2); the newest copy if several."""
+    lib = Path(pyvis.__file__).parent / "templates" / "lib"
+    found = sorted((p.parent for p in lib.glob("vis-*/vis-network.min.js")), key=lambda p: natural_key(p.name))
+    if not found:
+        raise FileNotFoundError(f"vis-network not found under {lib} (pyvis >= 0.3.2 ships it)")
+    return found[-1]
+
+
+VIS_DIR = _vis_dir()
 
 PAGE_NAME = "collaboration.html"
 ANALYSIS_NAME = "analysis.json"
