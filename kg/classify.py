@@ -11,7 +11,7 @@ from functools import lru_cache
 from .datafiles import read_yaml
 from .errors import InputError
 from .model import DocumentInfo
-from .read import SourceText
+from .read import SourceText, rewrite
 
 KINDS = ("plan", "city_report", "district_report", "news")
 
@@ -66,8 +66,44 @@ def detect_kind(text: str) -> str:
     raise InputError("unknown kind of document (not a plan, report or news feed; use --kind to say)")
 
 
+@lru_cache(maxsize=None)
+def _boilerplate() -> re.Pattern:
+    patterns = read_yaml("document_kinds.yaml").get("boilerplate") or []
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.M)
+
+
+def strip_boilerplate(source: SourceText) -> SourceText:
+    r"""The document without website banners and navigation lines (kg/data/document_kinds.yaml).
+
+    The lines are emptied, not the text around them moved: the returned
+    SourceText keeps mapping offsets back to the original file.
+
+    >>> from kg.read import read_text
+    >>> strip_boilerplate(read_text("更多数据尽在某网站\n政府工作报告\n")).text
+    '\n政府工作报告\n'
+    """
+    text, offset_map = rewrite(source.text, _boilerplate(), "")
+    if text == source.text:
+        return source
+    return SourceText(path=source.path, raw=source.raw, text=text, encoding=source.encoding,
+                      maps=list(source.maps) + [offset_map])
+
+
+def report_years(text: str) -> list[int]:
+    r"""The years a report speaks of: the year its review part looks back on and the year it plans.
+
+    >>> report_years("各位代表:\n一、2023年工作回顾\n好。\n二、2024年重点工作\n做。")
+    [2023, 2024]
+    """
+    from .segment_reports import layout_report
+
+    layout = layout_report(text)
+    return sorted({y for y in (layout.review_year, layout.plan_year) if y})
+
+
 def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     """Kind, title, issuer, jurisdiction, date and years of a document."""
+    source = strip_boilerplate(source)
     text = source.text
     detected = kind or detect_kind(text)
     head = text[:3000]
@@ -84,7 +120,29 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     info.date = issue_date(text[:6000])
     info.years = sorted({int(y) for y in _YEAR.findall(info.title)}) or \
         sorted({int(y) for y in _YEAR.findall(head)})[:3]
+    if detected in ("city_report", "district_report"):
+        info.years = report_years(text) or info.years
+    elif detected == "news":
+        _describe_feed(info, text)
     return info
+
+
+def _describe_feed(info: DocumentInfo, text: str) -> None:
+    """A feed's title is its most used tag (【武汉招商】), its years those of its articles' dates."""
+    from .segment_reports import news_articles
+
+    articles = news_articles(text)
+    tags: dict[str, int] = {}
+    for article in articles:
+        if article.tag:
+            tags[article.tag] = tags.get(article.tag, 0) + 1
+    if tags:
+        # the feed's column (【武汉招商】) publishes it; no government issues a news feed
+        info.title = info.issuer = max(sorted(tags), key=tags.get).strip("【】")
+    dates = sorted(a.date for a in articles if a.date)
+    if dates:
+        info.years = sorted({int(d[:4]) for d in dates})
+        info.date = dates[-1]
 
 
 def place_name(text: str, end_pattern: re.Pattern) -> str | None:
@@ -144,6 +202,6 @@ def _title(head: str) -> str:
         if 6 <= len(line) <= 80 and re.search(r"方案|报告|计划|通知|清单|分工", line) and not line.startswith("("):
             return line
     for line in head.split("\n"):
-        if line.strip():
+        if re.search(f"[\u4e00-\u9fff]", line):
             return line.strip()[:80]
     return ""

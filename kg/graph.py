@@ -258,3 +258,75 @@ def to_rdflib(triples):
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph
+
+
+# --- reports, news, commitments, results, projects (issue 3) -----------------------------
+
+PROV_USED = ox.NamedNode(PROV + "used")
+PROV_DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
+SKOS_ALT = ox.NamedNode(SKOS + "altLabel")
+SKOS_PREF = ox.NamedNode(SKOS + "prefLabel")
+
+
+def passage_node(slug: str, start: int, end: int) -> ox.NamedNode:
+    """``id:doc/{slug}/passage/{start}-{end}``, offsets into the decoded source file."""
+    return iri(f"doc/{slug}/passage/{start}-{end}")
+
+
+def describe_passage(sink: QuadSink, source: SourceText, slug: str, doc: ox.NamedNode, start: int, end: int,
+                     text: str, part: ox.NamedNode | None = None) -> ox.NamedNode:
+    """A gk:Passage for the normalised span ``start:end``; returns its node (source offsets in the IRI)."""
+    source_start, source_end = source.source_span(start, end)
+    node = passage_node(slug, source_start, source_end)
+    sink.add(node, RDF_TYPE, gk("Passage"))
+    sink.add(node, gk("text"), literal(text))
+    sink.add(node, gk("startOffset"), literal(source_start, "integer"))
+    sink.add(node, gk("endOffset"), literal(source_end, "integer"))
+    sink.add(node, gk("line"), literal(source.line_of(start), "integer"))
+    sink.add(node, gk("inDocument"), doc)
+    if part is not None:
+        sink.add(node, gk("inPart"), part)
+    return node
+
+
+def indicator_node(name: str) -> ox.NamedNode:
+    return iri(f"indicator/{iri_segment(name)}")
+
+
+def describe_indicator(sink: QuadSink, name: str) -> ox.NamedNode:
+    node = indicator_node(name)
+    sink.add(node, RDF_TYPE, gk("Indicator"))
+    sink.add(node, SKOS_PREF, literal(name, language="zh"))
+    sink.add(node, RDFS_LABEL, literal(name, language="zh"))
+    return node
+
+
+def district_node(jurisdiction: str, name: str) -> ox.NamedNode:
+    return iri(f"district/{iri_segment(jurisdiction or '未知')}/{iri_segment(name)}")
+
+
+def describe_district(sink: QuadSink, jurisdiction: str, row: dict) -> ox.NamedNode:
+    """A district or function zone from a kg/data/districts.tsv row."""
+    node = district_node(jurisdiction, row["name"])
+    sink.add(node, RDF_TYPE, gk("District"))
+    sink.add(node, RDFS_LABEL, literal(row["name"]))
+    for alias in [row.get("full_name") or ""] + (row.get("aliases") or "").split("|"):
+        if alias and alias != row["name"]:
+            sink.add(node, SKOS_ALT, literal(alias))
+    if row.get("kind"):
+        sink.add(node, gk("districtKind"), literal(row["kind"]))
+    for group in (row.get("groups") or "").split("|"):
+        if group:
+            sink.add(node, gk("districtGroup"), literal(group))
+    if jurisdiction:
+        sink.add(node, gk("jurisdiction"), literal(jurisdiction))
+    return node
+
+
+def project_node(jurisdiction: str, name: str) -> ox.NamedNode:
+    """``id:project/{jurisdiction}/{name}``: one node per project name across documents."""
+    return iri(f"project/{iri_segment(jurisdiction or '未知')}/{iri_segment(name)}")
+
+
+def company_node(jurisdiction: str, name: str) -> ox.NamedNode:
+    return iri(f"company/{iri_segment(jurisdiction or '未知')}/{iri_segment(name)}")

@@ -1,0 +1,84 @@
+"""Commitments and results of a report: quantities read in its plan and review parts.
+
+In a plan part (二、2025年重点工作, with its 主要预期目标) each quantity is a
+commitment for the plan year; in the review part (一、2024年工作回顾) each quantity
+is a result achieved in the reviewed year.  Figures that do not belong to that
+one year are left out rather than guessed: part of a year (一季度, 上半年),
+several years (五年来, 累计, 年均) or a sentence that names another year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..indicators import indicator_name, is_bare, with_subject
+from ..model import Quantity
+from ..segment_reports import ReportLayout, Sentence, multi_year_marker, part_year_marker
+from .quantities import read_quantities
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+
+COMMITMENT = "commitment"
+RESULT = "result"
+
+
+@dataclass
+class Fact:
+    """A commitment (promised for ``year``) or a result (achieved in ``year``)."""
+
+    kind: str  # commitment | result
+    year: int
+    quantity: Quantity  # offsets into the normalised text
+    indicator: str | None  # normalised metric; None when the phrase names no single measure
+    sentence: Sentence
+    main_target: bool = False  # stated among the year's main targets (主要预期目标)
+
+
+def _other_year(sentence: Sentence, year: int) -> bool:
+    return any(int(y) != year for y in _YEAR.findall(sentence.text))
+
+
+def _inside_word(text: str, quantity: Quantity, offset: int) -> bool:
+    """A Chinese numeral run into the next word is part of a name, not a count (二次供水, 一体化)."""
+    number = text[quantity.start - offset:quantity.start - offset + 1]
+    following = text[quantity.end - offset:quantity.end - offset + 1]
+    return not number.isdigit() and bool(_CJK.match(following))
+
+
+def read_facts(layout: ReportLayout) -> list[Fact]:
+    """Every commitment and result of a segmented report, in text order.
+
+    >>> from kg.segment_reports import layout_report
+    >>> text = "各位代表:\\n一、2024年工作回顾\\n地区生产总值达到2万亿元,增长5.2%。一季度增长4%。\\n" \\
+    ...        "二、2025年重点工作\\n主要预期目标是:地区生产总值增长6%左右。"
+    >>> [(f.kind, f.year, f.indicator, str(f.quantity.value)) for f in read_facts(layout_report(text))]
+    [('result', 2024, '地区生产总值', '2'), ('result', 2024, '地区生产总值增长', '5.2'), ('commitment', 2025, '地区生产总值增长', '6')]
+    """
+    facts: list[Fact] = []
+    for sentence in layout.sentences:
+        part = sentence.part
+        if part is None or part.kind not in ("review", "plan") or not part.year:
+            continue
+        kind = RESULT if part.kind == "review" else COMMITMENT
+        if kind == RESULT and sentence.multi_year:
+            continue
+        if _other_year(sentence, part.year):
+            continue
+        previous: str | None = None
+        for quantity in read_quantities(sentence.text, offset=sentence.start):
+            clause = quantity.surface
+            if part_year_marker(clause) or (kind == RESULT and multi_year_marker(clause)):
+                previous = None
+                continue
+            if not quantity.metric or _inside_word(sentence.text, quantity, sentence.start):
+                previous = None
+                continue
+            indicator = indicator_name(quantity.metric)
+            if indicator is None and previous and is_bare(quantity.metric):
+                indicator = with_subject(quantity.metric, previous)
+            previous = indicator
+            facts.append(Fact(kind=kind, year=part.year, quantity=quantity, indicator=indicator,
+                              sentence=sentence, main_target=kind == COMMITMENT and sentence.targets))
+    return facts

@@ -1,0 +1,281 @@
+"""Named projects, the companies that build or run them, and the evidence of where they are.
+
+Names are found from their last word (产业园, 天街, 项目 … as PROJECT_SUFFIX entities of
+:mod:`kg.nlp`), extended left to the start of the phrase and trimmed of the verbs
+that introduce it; and from example lists (甲、乙等N个亿元以上工业项目).  A candidate
+that reads as a description or a category (一批重点项目, 千亿级产业园, 推广应用项目80个)
+is not a name.  All the word lists are data: kg/data/projects.yaml.
+
+Placement evidence, one record per piece of evidence (the cross-document step
+decides, and places nothing when the records disagree):
+
+- ``name``: the name itself holds a district or its alias (武昌滨江天街 -> 武昌区);
+- ``sentence``: the sentence says where (位于…, 落户… followed by a district), and
+  names that one project, or refers back to it (该项目);
+- ``district_report``: the document is that district's own report and the sentence
+  names no other district.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..datafiles import read_yaml
+from ..nlp import Mention, mentions
+from ..segment_reports import Sentence
+
+NAME_CHARS = re.compile(r"[\u3400-\u9fffA-Za-z0-9·()（）\-]")
+_ANAPHOR = re.compile(r"^(?:[^,，。]{0,6}?)(该项目|本项目|项目)")
+
+
+@dataclass
+class ProjectMention:
+    name: str  # as written, trimmed
+    start: int
+    end: int
+    sentence: Sentence
+
+
+@dataclass
+class Placement:
+    project: str  # the project's name as written
+    district: str  # canonical district name
+    method: str  # name | sentence | district_report
+    sentence: Sentence
+
+
+@dataclass
+class OrganisationRole:
+    project: str
+    company: str
+    relation: str  # builtBy | operatedBy
+    sentence: Sentence
+
+
+@dataclass
+class ProjectFindings:
+    projects: list[ProjectMention] = field(default_factory=list)
+    companies: list[tuple[str, Sentence]] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
+    roles: list[OrganisationRole] = field(default_factory=list)
+
+
+@lru_cache(maxsize=None)
+def _config():
+    config = read_yaml("projects.yaml")
+    config["_reject"] = [re.compile(p) for p in config["reject_patterns"]]
+    config["_leading"] = sorted(config["leading_words"], key=len, reverse=True)
+    config["_built"] = re.compile(config["built_after_company"])
+    config["_operated"] = re.compile(config["operated_after_company"])
+    return config
+
+
+def _left_edge(text: str, end: int, floor: int) -> int:
+    start = end
+    while start > floor and NAME_CHARS.match(text[start - 1]):
+        start -= 1
+    return start
+
+
+def _trim(name: str) -> str:
+    """Drop the words that introduce a name (加快推进, 建设 …) and a description ending in 的."""
+    config = _config()
+    if "的" in name:
+        name = name[name.rfind("的") + 1:]
+    cut = 0
+    for word in config["_leading"]:
+        if len(word) >= 2:
+            position = name.rfind(word)
+            if position >= 0 and len(name) - position - len(word) >= 2:
+                cut = max(cut, position + len(word))
+    name = name[cut:]
+    changed = True
+    while changed:
+        changed = False
+        for word in config["_leading"]:
+            if name.startswith(word) and len(name) > len(word) + 1:
+                name, changed = name[len(word):], True
+                break
+    return name.strip("()（）-·")
+
+
+def acceptable(name: str, places: set[str]) -> bool:
+    """Is ``name`` a proper name rather than a description, a category or a place?
+
+    >>> acceptable("武昌滨江天街", set()), acceptable("一批重点项目", set()), acceptable("千亿级产业园", set())
+    (True, False, False)
+    """
+    config = _config()
+    if not config["min_length"] <= len(name) <= config["max_length"]:
+        return False
+    if name in places or any(word in name for word in config["reject_words"]):
+        return False
+    if any(p.search(name) for p in config["_reject"]):
+        return False
+    for suffix in config["suffixes"]:
+        if name == suffix or (name.endswith(suffix) and len(name) - len(suffix) < 2):
+            return False
+    if name.count("(") != name.count(")") or name.count("（") != name.count("）"):
+        return False
+    return True
+
+
+def _followed_by_count(text: str, end: int) -> bool:
+    """``推广应用项目80个``: a name followed by a number is a category being counted."""
+    return bool(re.match(r"\s*[\d一二三四五六七八九十两]", text[end:end + 2]))
+
+
+def find_projects(text: str, sentence: Sentence, ents: list[Mention]) -> list[ProjectMention]:
+    """Project names in one sentence of ``text`` (``ents`` are the sentence's ruler mentions).
+
+    >>> from kg.segment_reports import Sentence
+    >>> from kg.nlp import mentions
+    >>> s = Sentence(0, 22, "加快推进中韩石化炼化一体项目,建设武昌滨江天街等3个消费新地标。")
+    >>> [p.name for p in find_projects(s.text, s, mentions(s.text))]
+    ['中韩石化炼化一体项目', '武昌滨江天街']
+    """
+    config = _config()
+    places = {m.text for m in ents if m.label == "PLACE"}
+    found: dict[tuple[int, int], ProjectMention] = {}
+    suffix_ends = [m.end for m in ents if m.label == "PROJECT_SUFFIX"]
+    for mention in ents:
+        if mention.label != "PROJECT_SUFFIX":
+            continue
+        floor = max([sentence.start] + [e for e in suffix_ends if e <= mention.start])
+        start = _left_edge(text, mention.start, floor)
+        raw = text[start:mention.end]
+        name = _trim(raw)
+        if mention.id in config["weak_suffixes"] and len(name) - len(mention.id) < 2:
+            continue
+        if mention.id == config["project_word"] and len(name) - len(mention.id) < config["project_word_min_prefix"]:
+            continue
+        if _followed_by_count(text, mention.end) or not acceptable(name, places):
+            continue
+        name_start = mention.end - len(name)
+        found[(name_start, mention.end)] = ProjectMention(name, name_start, mention.end, sentence)
+    for item in _list_items(text, sentence, places):
+        found.setdefault((item.start, item.end), item)
+    # a name inside a longer name (滨江天街 in 武昌滨江天街) is the same mention
+    spans = sorted(found, key=lambda s: (s[0], -s[1]))
+    kept: list[ProjectMention] = []
+    for span in spans:
+        if kept and kept[-1].start <= span[0] and span[1] <= kept[-1].end:
+            continue
+        kept.append(found[span])
+    return kept
+
+
+def _list_items(text: str, sentence: Sentence, places: set[str]) -> list[ProjectMention]:
+    """Items of ``甲、乙等N个…项目``: named examples of a counted category of projects."""
+    config = _config()
+    items = []
+    for match in re.finditer("等", text[sentence.start:sentence.end]):
+        position = sentence.start + match.start()
+        clause_end = position
+        while clause_end < sentence.end and text[clause_end] not in ",，;；。:：":
+            clause_end += 1
+        if not any(head in text[position:clause_end] for head in config["list_heads"]):
+            continue
+        clause_start = position
+        while clause_start > sentence.start and text[clause_start - 1] not in ",，;；。:：":
+            clause_start -= 1
+        cursor = clause_start
+        for piece in text[clause_start:position].split("、"):
+            piece_start = cursor
+            cursor += len(piece) + 1
+            name = _trim(piece)
+            if any(name.endswith(s) for s in config["company_suffixes"]):
+                continue
+            if not acceptable(name, places) or len(name) > 12:
+                continue
+            end = piece_start + len(piece)
+            items.append(ProjectMention(name, end - len(name), end, sentence))
+    return items
+
+
+def find_companies(text: str, sentence: Sentence, ents: list[Mention]) -> list[tuple[str, int, int]]:
+    """Company names (ending in 有限公司, 集团 …) in a sentence, as ``(name, start, end)``."""
+    config = _config()
+    found = []
+    previous_end = sentence.start
+    for mention in ents:
+        if mention.label != "ORG_SUFFIX":
+            continue
+        start = _left_edge(text, mention.start, previous_end)
+        previous_end = mention.end
+        name = _trim(text[start:mention.end])
+        if len(name) - len(mention.text) >= 2 and not any(w in name for w in config["company_reject_words"]):
+            found.append((name, mention.end - len(name), mention.end))
+    return found
+
+
+def _districts_in(ents: list[Mention], start: int, end: int) -> set[str]:
+    return {m.id for m in ents if m.label == "PLACE" and start <= m.start and m.end <= end}
+
+
+def _cue_districts(text: str, ents: list[Mention]) -> set[str]:
+    """Districts named right after a locative cue (位于武汉经济技术开发区)."""
+    gap = _config()["cue_gap"]
+    districts = set()
+    places = [m for m in ents if m.label == "PLACE"]
+    for cue in (m for m in ents if m.label == "LOCATIVE"):
+        following = [p for p in places if cue.end <= p.start <= cue.end + gap]
+        if following:
+            districts.add(min(following, key=lambda p: p.start).id)
+    return districts
+
+
+def extract_projects(text: str, sentences: list[Sentence], home_district: str | None = None,
+                     groups: list[list[Sentence]] | None = None) -> ProjectFindings:
+    """Projects, companies, roles and placement evidence in ``sentences`` of ``text``.
+
+    ``home_district`` is the district whose own report this is; ``groups`` are runs
+    of sentences within which 该项目 may refer back (a news article), default one
+    group per paragraph.
+    """
+    findings = ProjectFindings()
+    config = _config()
+    for group in groups or [sentences]:
+        last_named: str | None = None
+        if not group:
+            continue
+        group_start, group_end = group[0].start, max(s.end for s in group)
+        all_ents = mentions(text[group_start:group_end], group_start)
+        for sentence in group:
+            ents = [m for m in all_ents if sentence.start <= m.start and m.end <= sentence.end]
+            projects = find_projects(text, sentence, ents)
+            findings.projects.extend(projects)
+            sentence_districts = _districts_in(ents, sentence.start, sentence.end)
+            for project in projects:
+                # a place that ends the name (中电光谷) names who, not where
+                inside = {m.id for m in ents
+                          if m.label == "PLACE" and project.start <= m.start and m.end < project.end}
+                if len(inside) == 1:
+                    findings.placements.append(Placement(project.name, next(iter(inside)), "name", sentence))
+            cue = _cue_districts(text, ents)
+            names = sorted({p.name for p in projects})
+            target = None
+            if len(names) == 1:
+                target = names[0]
+            elif not names and last_named and _ANAPHOR.match(sentence.text):
+                target = last_named
+            if target and len(cue) == 1:
+                findings.placements.append(Placement(target, next(iter(cue)), "sentence", sentence))
+            if home_district and sentence_districts <= {home_district}:
+                for name in names:
+                    findings.placements.append(Placement(name, home_district, "district_report", sentence))
+            companies = find_companies(text, sentence, ents)
+            for company, _, company_end in companies:
+                findings.companies.append((company, sentence))
+                if target is None:
+                    continue
+                after = text[company_end:sentence.end]
+                if config["_built"].match(after):
+                    findings.roles.append(OrganisationRole(target, company, "builtBy", sentence))
+                elif config["_operated"].match(after):
+                    findings.roles.append(OrganisationRole(target, company, "operatedBy", sentence))
+            if projects:
+                last_named = projects[-1].name
+    return findings

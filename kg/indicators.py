@@ -1,0 +1,112 @@
+"""Metric phrase -> indicator: the name under which promises and results are compared.
+
+The rules are data (kg/data/indicators.yaml); this module only applies them, in
+order: drop bracketed asides for the ambiguity check, refuse ambiguous phrases,
+apply spelling replacements, drop examples before 等, strip reporting words at
+either end.  A phrase it cannot name gives ``None``: the fact keeps its metric
+phrase but is compared with nothing, rather than merged carelessly.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from .datafiles import read_yaml
+
+_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+
+
+@lru_cache(maxsize=None)
+def rules() -> dict:
+    return read_yaml("indicators.yaml")
+
+
+def _strip(name: str, prefixes: list[str], suffixes: list[str]) -> str:
+    changed = True
+    while changed and name:
+        changed = False
+        for word in prefixes:
+            if name.startswith(word) and len(name) > len(word):
+                name, changed = name[len(word):], True
+        for word in suffixes:
+            if name.endswith(word) and len(name) > len(word):
+                name, changed = name[:-len(word)], True
+    return name.strip(" ,，:：\"“”")
+
+
+def is_bare(metric: str) -> bool:
+    """Is the phrase only a change word (增长), so that its subject must come from context?"""
+    config = rules()
+    name = _strip(metric.strip(), config["strip_prefix"], config["strip_suffix"])
+    return not name or name in config["bare"]
+
+
+def indicator_name(metric: str) -> str | None:
+    """The normalised indicator of a metric phrase, or None when the phrase is ambiguous or empty.
+
+    >>> indicator_name("全年地区生产总值增长"), indicator_name("GDP增速")
+    ('地区生产总值增长', '地区生产总值增长')
+    >>> indicator_name("新开工锐科光纤激光等亿元以上工业项目")
+    '新开工亿元以上工业项目'
+    >>> indicator_name("汽车、家电零售额分别增长") is None
+    True
+    """
+    config = rules()
+    name = metric.strip()
+    if not name:
+        return None
+    name = re.sub("[\"“”‘’]", "", name)  # quotes mark a name inside the phrase; keep the words
+    for old, new in config["replace"]:
+        name = name.replace(old, new)
+    name = _strip(name, config["strip_prefix"], config["strip_suffix"])
+    if "等" in name:
+        head, _, tail = name.partition("等")
+        verb = next((v for v in sorted(config["example_verbs"], key=len, reverse=True) if head.startswith(v)), "")
+        name = verb + tail if tail else name
+    if any(word in _BRACKETS.sub("", name) for word in config["ambiguous"]):
+        return None
+    name = _strip(name, config["strip_prefix"], config["strip_suffix"])
+    for old, new in config.get("prefix_replace") or []:
+        if name.startswith(old):
+            name = new + name[len(old):]
+    if not name or name in config["bare"] or len(name) < 2:
+        return None
+    return name
+
+
+def with_subject(metric: str, subject_indicator: str) -> str:
+    """A bare change phrase (增长) completed by the subject of the quantity before it.
+
+    >>> with_subject("增长", "地区生产总值")
+    '地区生产总值增长'
+    """
+    config = rules()
+    subject = subject_indicator
+    for word in config["bare"]:
+        if subject.endswith(word):
+            subject = subject[:-len(word)]
+    change = _strip(metric.strip(), config["strip_prefix"], config["strip_suffix"]) or metric.strip()
+    return subject + change
+
+
+def lower_is_better(indicator: str) -> bool:
+    return any(word in indicator for word in rules()["lower_is_better"])
+
+
+def is_rate(unit: str) -> bool:
+    return unit in rules()["rate_units"]
+
+
+def base_unit(unit: str) -> tuple[str, Decimal]:
+    """The unit without its magnitude word and the factor it stood for.
+
+    >>> base_unit("万人"), base_unit("%"), base_unit("万亿元")
+    (('人', Decimal('10000')), ('%', Decimal('1')), ('元', Decimal('1000000000000')))
+    """
+    magnitudes = rules()["magnitudes"]
+    for word in sorted(magnitudes, key=len, reverse=True):
+        if unit.startswith(word) and len(unit) > len(word):
+            return unit[len(word):], Decimal(str(magnitudes[word]))
+    return unit, Decimal(1)
