@@ -176,6 +176,40 @@ def eval_command(gold_file, graph_dir, as_json):
 
 # --- track / coverage (issue 3) ---------------------------------------------------------
 
+@main.command()
+@graph_option
+@click.option("--year", type=int, default=None, help="Only this year (default: every year with a target and a result).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON array: indicator, year, target_value, target_unit, comparator, actual_value, "
+                   "actual_unit, status, evidence.")
+def track(graph_dir, year, as_json):
+    """Check a year's promises against the results a later document reports.
+
+    One row per indicator with a target for the year in one document and a result
+    in another; status is met, missed or unclear (rules in the README).
+    Example: `kg track --year 2024`.
+    """
+    from .store import open_store
+    from .track import print_track, track as run_track
+
+    print_track(run_track(open_store(graph_dir), year), as_json)
+
+
+@main.command()
+@graph_option
+@click.option("--json", "as_json", is_flag=True, help="Print the coverage of every plan as JSON.")
+def coverage(graph_dir, as_json):
+    """List plan tasks no report passage states, and report commitments no plan task carries.
+
+    When the report's text stops early, says where and does not count the tasks
+    after that point as gaps.
+    """
+    from .coverage import coverage as run_coverage, print_coverage
+    from .store import open_store
+
+    print_coverage(run_coverage(open_store(graph_dir)), as_json)
+
+
 # --- analyze / serve (issue 4) ----------------------------------------------------------
 
 @main.command()

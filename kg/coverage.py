@@ -1,0 +1,106 @@
+"""Coverage of a plan by its report, and of the report by its plan.
+
+``kg coverage`` lists the plan tasks that no report passage states and the report
+commitments that no plan task carries.  When the report's text stops mid-sentence
+(a truncated export), tasks after the last one the report states are reported as
+"after the end of the report text", not as gaps: the report cannot be checked there.
+
+The report of the plan's year and jurisdiction is found by :mod:`kg.link`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pyoxigraph as ox
+
+from .datafiles import query
+from .link import task_links
+from .store import select
+
+_SENTENCE_END = re.compile(r"[。!?！？][”’\"]?$")
+
+
+def report_end(store: ox.Store, report: str) -> dict | None:
+    """The last passage of a report and whether the text is complete (ends with a full stop)."""
+    rows = [r for r in select(store, query("coverage_report_end")) if r["report"] == report]
+    if not rows:
+        return None
+    last = max(rows, key=lambda r: int(r["start"]))
+    return {"line": int(last["line"]) if last.get("line") else None, "end": int(last["end"]),
+            "text": last["text"], "complete": bool(_SENTENCE_END.search(last["text"].strip()))}
+
+
+def coverage(store: ox.Store) -> list[dict]:
+    """One entry per plan: linked and unlinked tasks, where the report ends, uncarried commitments."""
+    entries = []
+    commitments = select(store, query("coverage_commitments"))
+    for plan in task_links(store):
+        entry = {"plan": plan.plan_file, "year": plan.year, "report": plan.report_file, "tasks": len(plan.tasks),
+                 "linked": sum(1 for t in plan.tasks if t["passages"]), "unlinked": [], "after_report_end": [],
+                 "report_end": None, "uncarried_commitments": []}
+        if plan.report is None:
+            entry["unlinked"] = [_task(t) for t in plan.tasks]
+            entries.append(entry)
+            continue
+        end = report_end(store, plan.report)
+        entry["report_end"] = end
+        cutoff = len(plan.tasks)
+        if end and not end["complete"]:
+            # the report stops: the task stated nearest its end marks how far the plan can be checked;
+            # a later task may still be linked (a livelihood project restating an earlier sentence)
+            starts = {p["passage"]: p["start"] for p in plan.passages}
+            linked = [(max(starts[p] for p in t["passages"]), i) for i, t in enumerate(plan.tasks) if t["passages"]]
+            if linked:
+                cutoff = max(linked)[1] + 1
+        for index, task in enumerate(plan.tasks):
+            if task["passages"]:
+                continue
+            (entry["unlinked"] if index < cutoff else entry["after_report_end"]).append(_task(task))
+        carried = {p for t in plan.tasks for p in t["passages"]}
+        for row in sorted(commitments, key=lambda r: (int(r["line"] or 0), r["commitment"])):
+            if row["report"] == plan.report and int(row["year"]) == plan.year and row["passage"] not in carried:
+                entry["uncarried_commitments"].append({"text": row["text"], "indicator": row.get("indicator") or "",
+                                                       "line": int(row["line"]) if row.get("line") else None})
+        entries.append(entry)
+    return entries
+
+
+def _task(task: dict) -> dict:
+    return {"code": task["code"], "line": task["line"], "text": task["text"]}
+
+
+def print_coverage(entries: list[dict], as_json: bool = False) -> None:
+    if as_json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    from .console import stdout
+
+    if not entries:
+        stdout.print("no responsibility plan in the graph")
+        return
+    for entry in entries:
+        stdout.print(f"[bold]{entry['plan']}[/] ({entry['year']}) against {entry['report'] or 'no report in the graph'}")
+        stdout.print(f"  {entry['linked']} of {entry['tasks']} tasks are stated in the report")
+        end = entry["report_end"]
+        if end and not end["complete"]:
+            first = entry["after_report_end"][0]["code"] if entry["after_report_end"] else "-"
+            stdout.print(f"  the report text stops at line {end['line']} (\"…{end['text'][-20:]}\"): "
+                         f"{len(entry['after_report_end'])} tasks from {first} on come after it and are not checked")
+        if entry["unlinked"]:
+            table = Table(title="plan tasks with no report passage")
+            for column in ("code", "line", "text"):
+                table.add_column(column)
+            for task in entry["unlinked"]:
+                table.add_row(task["code"], str(task["line"] or ""), task["text"][:60])
+            stdout.print(table)
+        if entry["uncarried_commitments"]:
+            table = Table(title="report commitments no plan task carries")
+            for column in ("line", "indicator", "text"):
+                table.add_column(column)
+            for row in entry["uncarried_commitments"]:
+                table.add_row(str(row["line"] or ""), row["indicator"], row["text"][:60])
+            stdout.print(table)

@@ -1,0 +1,148 @@
+"""Promises against results: what a year's report promised and what a later report says was reached.
+
+For every indicator with a commitment for year Y in one document and a result for Y
+in another, one row.  The status rules (also in docs/reports.md):
+
+- the comparator's bound decides: 以上/突破/超/不少于 (at_least) is met when the
+  result is not below the target; 以内/控制在/不超过 (at_most) when it is not above;
+- 左右 (about) is met when the result is within the tolerance of
+  kg/data/indicators.yaml (0.5 percentage points for rates, 5 % of the target
+  otherwise) or beyond it in the good direction;
+- a plain figure (exactly) is a goal: met when reached (not exceeded, for an
+  indicator where less is better, such as 居民消费价格涨幅);
+- unclear: the units cannot be compared (亿元 against %), or the documents give
+  different results for the year.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from .datafiles import query
+from .indicators import base_unit, is_rate, lower_is_better, rules
+from .store import select
+
+KEYS = ("indicator", "year", "target_value", "target_unit", "comparator", "actual_value", "actual_unit",
+        "status", "evidence")
+
+
+def judge(target: Decimal, target_unit: str, bound: str, actual: Decimal, actual_unit: str,
+          indicator: str = "") -> str:
+    """met | missed | unclear for one target and one result.
+
+    >>> judge(Decimal(25), "万人", "at_least", Decimal("29.8"), "万人")
+    'met'
+    >>> judge(Decimal(6), "%", "exactly", Decimal("5.2"), "%", "地区生产总值增长")
+    'missed'
+    >>> judge(Decimal(6), "%", "about", Decimal("5.6"), "%"), judge(Decimal(3), "%", "about", Decimal("3.4"), "%", "居民消费价格涨幅")
+    ('met', 'met')
+    >>> judge(Decimal(2400), "亿元", "at_least", Decimal(5), "%")
+    'unclear'
+    """
+    target_base, target_factor = base_unit(target_unit)
+    actual_base, actual_factor = base_unit(actual_unit)
+    if target_base != actual_base:
+        return "unclear"
+    t, a = target * target_factor, actual * actual_factor
+    lower = lower_is_better(indicator)
+    if bound == "at_least":
+        return "met" if a >= t else "missed"
+    if bound == "at_most":
+        return "met" if a <= t else "missed"
+    if bound == "about":
+        tolerance = rules()["tolerance"]
+        tol = Decimal(str(tolerance["rate"])) if is_rate(target_base) else abs(t) * Decimal(str(tolerance["relative"]))
+        if lower:
+            return "met" if a <= t + tol else "missed"
+        return "met" if a >= t - tol else "missed"
+    if bound == "exactly":
+        if lower:
+            return "met" if a <= t else "missed"
+        return "met" if a >= t else "missed"
+    return "unclear"
+
+
+def _number(value: str):
+    number = Decimal(value)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _evidence(row: dict, role: str) -> dict:
+    return {"role": role, "document": row["file"], "passage": row["passage"], "start": int(row["start"]),
+            "end": int(row["end"]), "line": int(row["line"]) if row.get("line") else None, "text": row["text"]}
+
+
+def _order(row: dict):
+    return (row.get("main") != "true", row["file"], int(row["start"]))
+
+
+def track(store: ox.Store, year: int | None = None) -> list[dict]:
+    """One row per indicator and year with a commitment in one document and a result in another.
+
+    Rows are sorted by year, then indicator.  When several documents promise the
+    same indicator for the year, the main target (主要预期目标) comes first, then
+    the first in file order; results from other documents that disagree make the
+    status unclear.
+    """
+    commitments: dict[tuple, list] = defaultdict(list)
+    results: dict[tuple, list] = defaultdict(list)
+    for row in select(store, query("track_facts")):
+        if year is not None and int(row["year"]) != year:
+            continue
+        key = (int(row["year"]), row["indicator"])
+        (commitments if row["kind"] == "commitment" else results)[key].append(row)
+    rows = []
+    for key in sorted(set(commitments) & set(results)):
+        target = sorted(commitments[key], key=_order)[0]
+        actuals = sorted((r for r in results[key] if r["file"] != target["file"]), key=_order)
+        if not actuals:
+            continue
+        actual = actuals[0]
+        status = judge(Decimal(target["value"]), target["unit"], target["bound"], Decimal(actual["value"]),
+                       actual["unit"], key[1])
+        if len({(Decimal(r["value"]), r["unit"]) for r in actuals}) > 1:
+            status = "unclear"
+        rows.append({
+            "indicator": key[1],
+            "year": key[0],
+            "target_value": _number(target["value"]),
+            "target_unit": target["unit"],
+            "comparator": target.get("comparator") or "",
+            "actual_value": _number(actual["value"]),
+            "actual_unit": actual["unit"],
+            "status": status,
+            "evidence": [_evidence(target, "target"), _evidence(actual, "actual")],
+        })
+    return rows
+
+
+def print_track(rows: list[dict], as_json: bool = False) -> None:
+    """The rows as a table (with a count per status) or as a JSON array."""
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    from .console import stdout
+
+    if not rows:
+        stdout.print("no indicator has both a target and a result for that year in the graph")
+        return
+    table = Table(title="promises against results")
+    for column in ("year", "indicator", "target", "actual", "status", "target from", "actual from"):
+        table.add_column(column)
+    colours = {"met": "green", "missed": "red", "unclear": "yellow"}
+    for row in rows:
+        target, actual = row["evidence"]
+        table.add_row(str(row["year"]), row["indicator"],
+                      f"{row['target_value']}{row['target_unit']}{row['comparator']}",
+                      f"{row['actual_value']}{row['actual_unit']}",
+                      f"[{colours[row['status']]}]{row['status']}[/]",
+                      f"{target['document']}:{target['line']}", f"{actual['document']}:{actual['line']}")
+    stdout.print(table)
+    counts = {status: sum(r["status"] == status for r in rows) for status in ("met", "missed", "unclear")}
+    stdout.print(", ".join(f"{n} {s}" for s, n in counts.items()))
