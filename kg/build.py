@@ -1,40 +1,47 @@
 """Build a graph folder from documents: the whole data flow, with safe output.
 
-- every input file is processed alone (in worker processes with ``jobs`` > 1); a file that
-  cannot be read or recognised is reported as ``path: reason`` and the others are built;
+- every input file is processed alone, in worker processes (``jobs``, default one per
+  core); a worker reads its file, extracts it, checks its statements against the SHACL
+  shapes and writes them to the cache itself, so the parent holds only small records
+  and memory grows with the graph, never with the text read.  A file that cannot be
+  read or recognised is reported as ``path: reason`` and the others are built;
 - documents unchanged since the last build (same content, name, options and govkg
-  version) are taken from the cache instead of being extracted again;
+  version, data and ontology) are taken from the cache (``<out>/cache``), verdict
+  included, instead of being extracted and validated again; when nothing changed at all
+  the previous output is kept as it is;
+- the graph is assembled by merging the documents' sorted N-Quads (one named graph per
+  document, so a removed document's statements simply leave), then Turtle, JSON-LD and
+  N-Triples are written and the Oxigraph store bulk-loaded;
 - output is written to a temporary folder beside the target and renamed into place at the
-  end, under a lock, so an interrupted build leaves the previous output as it was;
-- the result is checked against the SHACL shapes; a graph that does not conform fails
-  the build (exit 1) with the report written beside it.
+  end, under a lock, so an interrupted build (even ``kill -9``) leaves the previous output
+  as it was;
+- the result is checked against the SHACL shapes (:mod:`kg.shacl`: each document in its
+  worker, then what only the union can tell); a graph that does not conform fails the
+  build (exit 1) with the report written beside it.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import heapq
 import json
 import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import pyoxigraph as ox
-
 from . import __version__
-from .datafiles import DATA_DIR, ontology_dir
 from .errors import GovkgError, UsageError
-from .pipeline import DocumentResult, process_document
-from .store import load_store
 
 INPUT_SUFFIXES = {".txt", ".text", ".md"}
 CACHE_DIR = "cache"
 REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
+CACHE_FORMAT = 2  # bump when the cache entries change shape
+MERGE_FAN_IN = 200  # files merged at once (keeps open files and memory bounded)
 
 
 @dataclass
@@ -46,12 +53,13 @@ class BuildOptions:
     strict: bool = False
     incremental: bool = True
     network: bool = True
+    timeout: float | None = 120.0  # seconds per document (None: no limit)
 
 
 @dataclass
 class BuildResult:
     out_dir: Path
-    documents: list[DocumentResult]
+    documents: list  # DocumentResult
     triples: int = 0
     conforms: bool = True
     violations: int = 0
@@ -59,9 +67,10 @@ class BuildResult:
     seconds: float = 0.0
     built: bool = True  # False when --strict refused to build
     network: dict = field(default_factory=dict)
+    up_to_date: bool = False  # nothing changed: the previous output was kept
 
     @property
-    def failed(self) -> list[DocumentResult]:
+    def failed(self) -> list:
         return [d for d in self.documents if not d.ok]
 
     @property
@@ -69,7 +78,7 @@ class BuildResult:
         return 0 if not self.failed and self.conforms and self.built and not self.damaged else 1
 
     @property
-    def damaged(self) -> list[DocumentResult]:
+    def damaged(self) -> list:
         return [d for d in self.documents if d.ok and d.problems]
 
 
@@ -95,8 +104,10 @@ def collect_inputs(inputs: list[Path]) -> list[Path]:
 
 
 def _knowledge_digest() -> str:
-    """Hash of everything besides a document that changes its statements: version, data, ontology."""
-    digest = hashlib.sha256(__version__.encode())
+    """Hash of everything besides a document that changes its statements: version, data, ontology, code."""
+    from .datafiles import DATA_DIR, ontology_dir
+
+    digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}".encode())
     for folder in (DATA_DIR, ontology_dir()):
         for path in sorted(folder.rglob("*")):
             if path.is_file():
@@ -116,15 +127,73 @@ def _cache_key(knowledge: str, path: Path, data: bytes, kind: str | None) -> str
     return digest.hexdigest()
 
 
-def _work(args: tuple[str, bytes, str | None]) -> DocumentResult:
-    path, data, kind = args
-    return process_document(path, data, kind)
+# --- the worker -------------------------------------------------------------------------------
+
+def build_document(path: str, kind: str | None, knowledge: str, cache: str, timeout: float | None):
+    """Read, extract and validate one file; write its cache entry; return its record without statements."""
+    from .pipeline import DocumentResult, process_document
+
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        return DocumentResult(path=path, ok=False, error="is a folder, not a file", cacheable=False), None
+    except OSError as exc:
+        return DocumentResult(path=path, ok=False, error=exc.strerror or str(exc), cacheable=False), None
+    key = _cache_key(knowledge, Path(path), data, kind)
+    result = process_document(path, data, kind, validate=True, timeout=timeout)
+    del data
+    if result.cacheable:
+        _write_entry(Path(cache), key, result)
+    result.nquads = ""
+    return result, key
 
 
-def build(options: BuildOptions, progress: Callable[[str, DocumentResult], None] | None = None) -> BuildResult:
+def _work(args):
+    return build_document(*args)
+
+
+def _write_entry(cache: Path, key: str, result) -> None:
+    """``<key>.nq`` (the document's sorted N-Quads) and ``<key>.json`` (its record), each written atomically."""
+    nq = cache / f"{key}.nq"
+    tmp = cache / f".{key}.nq.part"
+    tmp.write_text(result.nquads, encoding="utf-8")
+    os.replace(tmp, nq)
+    record = {name: getattr(result, name) for name in _RECORD_FIELDS}
+    tmp = cache / f".{key}.json.part"
+    tmp.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, cache / f"{key}.json")
+
+
+_RECORD_FIELDS = ("ok", "kind", "error", "problems", "counts", "sha256", "quads", "violations", "deferred",
+                  "validated", "debug")
+
+
+def _load_entry(cache: Path, key: str, path: Path):
+    from .pipeline import DocumentResult
+
+    meta = cache / f"{key}.json"
+    try:
+        record = json.loads(meta.read_text(encoding="utf-8"))
+        if record.get("ok") and not (cache / f"{key}.nq").is_file():
+            return None
+        return DocumentResult(path=str(path), **{name: record[name] for name in _RECORD_FIELDS})
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+# --- the build --------------------------------------------------------------------------------
+
+def build(options: BuildOptions, progress: Callable[[str, object], None] | None = None) -> BuildResult:
     """Build ``options.inputs`` into ``options.out_dir``; see the module docstring."""
     started = time.perf_counter()
-    out_dir = options.out_dir
+    out_dir = Path(options.out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: exists and is not a folder (refusing to replace a file)")
     files = collect_inputs(options.inputs)
@@ -135,45 +204,57 @@ def build(options: BuildOptions, progress: Callable[[str, DocumentResult], None]
         _recover(out_dir)
         knowledge = _knowledge_digest()
         cache = out_dir / CACHE_DIR
-        results: list[DocumentResult | None] = [None] * len(files)
-        todo = []
-        reused = 0
-        keys = []
-        for index, path in enumerate(files):
+        keys: list[str | None] = []
+        for path in files:
             try:
                 data = path.read_bytes()
-            except OSError as exc:
-                results[index] = DocumentResult(path=str(path), ok=False, error=exc.strerror or str(exc))
+            except OSError:
                 keys.append(None)
-                if progress:
-                    progress("read", results[index])
                 continue
-            key = _cache_key(knowledge, path, data, options.kind)
-            keys.append(key)
-            cached = _load_cached(cache, key, path) if options.incremental else None
-            if cached is not None:
-                results[index] = cached
-                reused += 1
-                if progress:
-                    progress("cached", cached)
-            else:
-                todo.append((index, str(path), data))
-        for index, result in _run(todo, options):
-            results[index] = result
-            if progress:
-                progress("built", result)
-        documents = [r for r in results if r is not None]
-        result = BuildResult(out_dir=out_dir, documents=documents, reused=reused)
-        if options.strict and result.failed:
-            result.built = False
-            result.seconds = time.perf_counter() - started
-            return result
+            keys.append(_cache_key(knowledge, path, data, options.kind))
+            del data
+        manifest = _manifest(files, keys, options)
+        if options.incremental:
+            kept = _up_to_date(out_dir, manifest, files, keys, progress)
+            if kept is not None:
+                kept.seconds = time.perf_counter() - started
+                return kept
+
         tmp = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
         if tmp.exists():
             shutil.rmtree(tmp)
-        tmp.mkdir()
+        (tmp / CACHE_DIR).mkdir(parents=True)
         try:
+            results: list = [None] * len(files)
+            todo = []
+            reused = 0
+            for index, (path, key) in enumerate(zip(files, keys)):
+                cached = _load_entry(cache, key, path) if (options.incremental and key) else None
+                if cached is not None:
+                    if cached.ok:
+                        _link(cache / f"{key}.nq", tmp / CACHE_DIR / f"{key}.nq")
+                    _link(cache / f"{key}.json", tmp / CACHE_DIR / f"{key}.json")
+                    results[index] = cached
+                    reused += 1
+                    if progress:
+                        progress("cached", cached)
+                else:
+                    todo.append(index)
+            for index, (result, key) in _run([(str(files[i]), options.kind, knowledge, str(tmp / CACHE_DIR),
+                                                options.timeout) for i in todo], todo, options):
+                results[index] = result
+                keys[index] = key
+                if progress:
+                    progress("built", result)
+            documents = results
+            result = BuildResult(out_dir=out_dir, documents=documents, reused=reused)
+            if options.strict and result.failed:
+                result.built = False
+                shutil.rmtree(tmp, ignore_errors=True)
+                result.seconds = time.perf_counter() - started
+                return result
             _write_outputs(tmp, documents, keys, result, options)
+            _write_report(tmp, documents, result, _manifest(files, keys, options))
             _swap_into_place(tmp, out_dir)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -182,70 +263,231 @@ def build(options: BuildOptions, progress: Callable[[str, DocumentResult], None]
     return result
 
 
-def _run(todo, options: BuildOptions):
+def _run(args: list[tuple], indexes: list[int], options: BuildOptions):
+    """Yield ``(index, (result, key))`` for each document, extracted in worker processes when it pays."""
     jobs = options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(todo) <= 1:
-        for index, path, data in todo:
-            yield index, process_document(path, data, options.kind)
+    if jobs <= 1 or len(args) <= 1:
+        for index, arg in zip(indexes, args):
+            yield index, build_document(*arg)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-        args = [(path, data, options.kind) for _, path, data in todo]
-        # results arrive in order; chunks keep inter-process traffic low on many small files
-        for (index, _, _), result in zip(todo, pool.map(_work, args, chunksize=max(1, len(todo) // (jobs * 8)))):
+    with ProcessPoolExecutor(max_workers=min(jobs, len(args)), mp_context=context) as pool:
+        chunk = max(1, len(args) // (jobs * 16))
+        for index, result in zip(indexes, pool.map(_work, args, chunksize=chunk)):
             yield index, result
 
 
-def _load_cached(cache: Path, key: str, path: Path) -> DocumentResult | None:
-    meta = cache / f"{key}.json"
-    quads = cache / f"{key}.nq"
-    if not (meta.is_file() and quads.is_file()):
+def _manifest(files, keys, options: BuildOptions) -> dict:
+    return {"inputs": [[str(p), k] for p, k in zip(files, keys)], "network": options.network,
+            "kind": options.kind or ""}
+
+
+def _up_to_date(out_dir: Path, manifest: dict, files, keys, progress) -> BuildResult | None:
+    """The previous build's result if it was built from exactly these inputs and its output is whole."""
+    from .pipeline import DocumentResult
+
+    if None in keys:
         return None
     try:
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        return DocumentResult(path=str(path), ok=True, kind=info["kind"], problems=info["problems"],
-                              counts=info["counts"], nquads=quads.read_text(encoding="utf-8"),
-                              sha256=info["sha256"])
-    except (OSError, ValueError, KeyError):
+        report = json.loads((out_dir / REPORT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
+    if report.get("manifest") != manifest or report.get("govkg") != __version__:
+        return None
+    needed = list(GRAPH_FILES) + ["store", "validation.ttl"]
+    if not all((out_dir / name).exists() for name in needed):
+        return None
+    documents = []
+    for entry, key in zip(report.get("documents", []), keys):
+        try:
+            document = DocumentResult(path=entry["path"], ok=entry["ok"], kind=entry["kind"], error=entry["error"],
+                                      problems=entry["problems"], counts=entry["counts"], sha256=entry["sha256"])
+        except KeyError:
+            return None
+        documents.append(document)
+    if len(documents) != len(files):
+        return None
+    result = BuildResult(out_dir=out_dir, documents=documents, triples=report.get("triples", 0),
+                         conforms=report.get("conforms", True), violations=report.get("violations", 0),
+                         reused=len(documents), network=report.get("network_outputs", {}), up_to_date=True)
+    for document in documents:
+        if progress:
+            progress("cached", document)
+    return result
 
+
+# --- writing the outputs --------------------------------------------------------------------------
 
 def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: BuildOptions) -> None:
-    from .graph import serialize, to_rdflib
-    from .validate import validate_graph
+    from .store import load_store
 
     cache = tmp / CACHE_DIR
-    cache.mkdir()
-    quad_lines: list[str] = []
-    for document, key in zip(documents, keys):
-        if not document.ok:
-            continue
-        quad_lines.extend(line for line in document.nquads.splitlines() if line)
-        if key:
-            (cache / f"{key}.nq").write_text(document.nquads, encoding="utf-8")
-            (cache / f"{key}.json").write_text(json.dumps(
-                {"kind": document.kind, "problems": document.problems, "counts": document.counts,
-                 "sha256": document.sha256}, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    quad_lines = sorted(set(quad_lines))
-    (tmp / "graph.nq").write_text("".join(line + "\n" for line in quad_lines), encoding="utf-8")
-    triple_lines = sorted({line[:line.rfind(" <")] + " ." for line in quad_lines})
-    nt_path = tmp / "graph.nt"
-    nt_path.write_text("".join(line + "\n" for line in triple_lines), encoding="utf-8")
-    result.triples = len(triple_lines)
-    for name in ("ttl", "jsonld"):
-        triples = ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
-        (tmp / f"graph.{name}").write_bytes(serialize(triples, name))
-    load_store(tmp, tmp / "graph.nq")
-    report = validate_graph(to_rdflib(ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)))
-    result.conforms, result.violations = report.conforms, report.violations
-    (tmp / "validation.ttl").write_text(report.turtle, encoding="utf-8")
-    if not report.conforms:
-        (tmp / "validation.txt").write_text(report.text, encoding="utf-8")
+    parts = [cache / f"{key}.nq" for document, key in zip(documents, keys) if document.ok and key]
+    shared = merge_graphs(parts, tmp / "graph.nq", tmp / "graph.nt", tmp)
+    result.triples = shared.pop("triples")
+    # Turtle and JSON-LD are written by other processes while this one loads the store
+    writers = _start_writers(tmp / "graph.nt", tmp)
+    try:
+        load_store(tmp, tmp / "graph.nq")
+        results, shacl_ok = _validate(tmp, documents, shared["subjects"])
+    finally:
+        for writer in writers:
+            writer.join()
+    for writer in writers:
+        if writer.exitcode != 0:
+            raise GovkgError(f"writing {writer.name} failed (exit status {writer.exitcode})")
+    if shacl_ok:
+        from .shacl import report_text, report_turtle
+
+        result.conforms, result.violations = not results, len(results)
+        (tmp / "validation.ttl").write_text(report_turtle(results), encoding="utf-8")
+        if results:
+            (tmp / "validation.txt").write_text(report_text(results), encoding="utf-8")
+    else:  # shapes beyond kg.shacl: pySHACL on the whole graph
+        result.conforms, result.violations = _pyshacl(tmp)
     if options.network:
         result.network = _network_outputs(tmp)
-    _write_report(tmp, documents, result)
+
+
+def merge_graphs(parts: list[Path], nq_path: Path, nt_path: Path, scratch: Path) -> dict:
+    """Merge documents' sorted N-Quads files into graph.nq and graph.nt (both sorted, each line once).
+
+    Streams: memory holds one line per merged file.  Returns the number of triples and
+    the subjects that more than one named graph describes (for the whole-graph checks).
+    """
+    rounds = 0
+    while len(parts) > MERGE_FAN_IN:  # merge in rounds, so open files stay bounded
+        merged = []
+        for start in range(0, len(parts), MERGE_FAN_IN):
+            target = scratch / f".merge-{rounds}-{start}.nq"
+            _merge_quads(parts[start:start + MERGE_FAN_IN], target)
+            merged.append(target)
+        if rounds:
+            for path in parts:
+                path.unlink()
+        parts, rounds = merged, rounds + 1
+    triples = 0
+    subjects: list[str] = []
+    handles = [open(path, encoding="utf-8") for path in parts]
+    try:
+        with open(nq_path, "w", encoding="utf-8") as nq, open(nt_path, "w", encoding="utf-8") as nt:
+            last_quad = last_triple = None
+            subject = None
+            graphs: set[str] = set()
+            for line in heapq.merge(*handles):
+                if line == last_quad:
+                    continue
+                last_quad = line
+                nq.write(line)
+                cut = line.rfind(" <", 0, len(line) - 3)
+                triple = line[:cut]
+                graph = line[cut:]
+                if triple != last_triple:
+                    last_triple = triple
+                    nt.write(triple + " .\n")
+                    triples += 1
+                this_subject = line[:line.find(" ")]
+                if this_subject != subject:
+                    if len(graphs) > 1:
+                        subjects.append(subject)
+                    subject, graphs = this_subject, {graph}
+                else:
+                    graphs.add(graph)
+            if len(graphs) > 1:
+                subjects.append(subject)
+    finally:
+        for handle in handles:
+            handle.close()
+        if rounds:
+            for path in parts:
+                path.unlink()
+    return {"triples": triples, "subjects": subjects}
+
+
+def _merge_quads(parts: list[Path], target: Path) -> None:
+    handles = [open(path, encoding="utf-8") for path in parts]
+    try:
+        with open(target, "w", encoding="utf-8") as out:
+            last = None
+            for line in heapq.merge(*handles):
+                if line != last:
+                    out.write(line)
+                    last = line
+    finally:
+        for handle in handles:
+            handle.close()
+
+
+def _start_writers(nt_path: Path, folder: Path) -> list:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
+    writers = []
+    for name in ("ttl", "jsonld"):
+        process = context.Process(target=write_serialization, args=(str(nt_path), str(folder / f"graph.{name}"), name),
+                                  name=f"graph.{name}", daemon=True)
+        process.start()
+        writers.append(process)
+    return writers
+
+
+def write_serialization(nt_path: str, target: str, name: str) -> None:
+    """Stream graph.nt into Turtle or JSON-LD (the same prefixes as :func:`kg.graph.serialize`)."""
+    import pyoxigraph as ox
+
+    from .ns import PREFIXES
+
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    if name == "ttl":
+        prefixes = {p: ns for p, ns in prefixes.items() if p != "id"}  # id:unit/… is not a valid prefixed name
+    formats = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
+    part = target + ".part"
+    ox.serialize(ox.parse(path=nt_path, format=ox.RdfFormat.N_TRIPLES), part, formats[name], prefixes=prefixes)
+    os.replace(part, target)
+
+
+def _validate(folder: Path, documents, shared_subjects) -> tuple[list, bool]:
+    """All SHACL results: each document's own, then the whole-graph checks on the store."""
+    import pyoxigraph as ox
+
+    from .shacl import Result, UnsupportedShape, govkg_shapes, validate_store
+
+    try:
+        shapes = govkg_shapes()
+    except UnsupportedShape:
+        return [], False
+    results: set = set()
+    deferred = []
+    for document in documents:
+        if not document.ok:
+            continue
+        if not document.validated:  # built without validation (library callers): check it now
+            return [], False
+        results.update(Result.from_list(row) for row in document.violations)
+        deferred.extend(document.deferred)
+    if shared_subjects or deferred:
+        store = ox.Store.read_only(str(folder / "store"))
+        try:
+            results.update(validate_store(store, shared_subjects, deferred, shapes))
+        finally:
+            del store
+    return sorted(results, key=lambda r: repr(r.as_list())), True
+
+
+def _pyshacl(folder: Path) -> tuple[bool, int]:
+    import pyoxigraph as ox
+
+    from .graph import to_rdflib
+    from .validate import validate_graph
+
+    report = validate_graph(to_rdflib(ox.parse(path=str(folder / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)))
+    (folder / "validation.ttl").write_text(report.turtle, encoding="utf-8")
+    if not report.conforms:
+        (folder / "validation.txt").write_text(report.text, encoding="utf-8")
+    return report.conforms, report.violations
 
 
 def _network_outputs(folder: Path) -> dict:
@@ -253,6 +495,8 @@ def _network_outputs(folder: Path) -> dict:
         from .publish import write_network_outputs
     except ImportError:
         return {}
+    import pyoxigraph as ox
+
     store = ox.Store.read_only(str(folder / "store"))
     try:
         return write_network_outputs(store, folder) or {}
@@ -260,29 +504,51 @@ def _network_outputs(folder: Path) -> dict:
         del store
 
 
-def _write_report(folder: Path, documents, result: BuildResult) -> None:
+def _write_report(folder: Path, documents, result: BuildResult, manifest: dict) -> None:
     """build-report.json: what each document gave and what could not be read (no timestamps)."""
     report = {
         "govkg": __version__,
         "triples": result.triples,
         "conforms": result.conforms,
+        "violations": result.violations,
+        "manifest": manifest,
         "documents": [
             {"file": Path(d.path).name, "path": d.path, "kind": d.kind, "ok": d.ok, "error": d.error,
              "problems": d.problems, "counts": d.counts, "sha256": d.sha256}
             for d in documents
         ],
     }
+    if result.network and all(isinstance(v, (str, int, float, bool, list, dict)) for v in result.network.values()):
+        report["network_outputs"] = result.network
     (folder / REPORT_FILE).write_text(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                       encoding="utf-8")
 
 
 def _swap_into_place(tmp: Path, out_dir: Path) -> None:
+    """Put ``tmp`` in the place of ``out_dir``: one atomic exchange where the system has it (Linux)."""
+    if out_dir.exists() and _exchange(tmp, out_dir):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous output
+        return
     old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     if out_dir.exists():
         os.rename(out_dir, old)
     os.rename(tmp, out_dir)
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with ``renameat2(RENAME_EXCHANGE)``; False where unavailable."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def _recover(out_dir: Path) -> None:

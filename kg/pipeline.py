@@ -18,6 +18,7 @@ from .classify import classify
 from .errors import GovkgError, InputError
 from .model import Problem
 from .read import SourceText, read_bytes
+from .timeouts import DocumentTimeout, time_limit
 
 
 @dataclass
@@ -31,6 +32,11 @@ class DocumentResult:
     nquads: str = ""  # the document's statements in its named graph, sorted lines
     sha256: str = ""
     debug: str = ""  # traceback, for --debug
+    quads: int = 0  # statements in the document's named graph
+    violations: list = field(default_factory=list)  # SHACL results of the document alone (kg.shacl.Result lists)
+    deferred: list = field(default_factory=list)  # class checks of nodes other documents describe
+    validated: bool = False
+    cacheable: bool = True  # False for outcomes that may differ next time (time limit, internal error)
 
 
 def _extractor(kind: str):
@@ -61,24 +67,49 @@ def _plan_document(source: SourceText, info, data: bytes):
     return quads, counts, extraction.problems
 
 
-def process_document(path: str, data: bytes, kind: str | None = None) -> DocumentResult:
-    """Build one document's statements; never raises for bad input (the result says why)."""
+def process_document(path: str, data: bytes, kind: str | None = None, *, validate: bool = False,
+                     timeout: float | None = None) -> DocumentResult:
+    """Build one document's statements; never raises for bad input (the result says why).
+
+    ``nquads`` holds the document's named graph as N-Quads lines sorted as strings
+    (so the graphs of many documents can be merged by streaming).  With ``validate``
+    the statements are also checked against the SHACL shapes (:mod:`kg.shacl`);
+    ``timeout`` limits the seconds spent on the document.
+    """
     digest = hashlib.sha256(data).hexdigest()
     try:
-        source = read_bytes(data, path)
-        info = classify(source, kind)
-        quads, counts, problems = _extractor(info.kind)(source, info, data)
-        nquads = ox.serialize(sorted_quads(quads), format=ox.RdfFormat.N_QUADS).decode("utf-8")
-        return DocumentResult(path=path, ok=True, kind=info.kind, counts=counts,
-                              problems=[str(p) if isinstance(p, Problem) else p for p in problems],
-                              nquads=nquads, sha256=digest)
+        with time_limit(timeout):
+            source = read_bytes(data, path)
+            info = classify(source, kind)
+            quads, counts, problems = _extractor(info.kind)(source, info, data)
+            quads = set(quads)
+            lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+            lines.sort()
+            result = DocumentResult(path=path, ok=True, kind=info.kind, counts=counts,
+                                    problems=[str(p) if isinstance(p, Problem) else p for p in problems],
+                                    nquads="".join(line + "\n" for line in lines), sha256=digest,
+                                    quads=len(lines))
+            if validate:
+                from .shacl import validate_quads
+
+                results, deferred = validate_quads(quads)
+                result.violations = [r.as_list() for r in results]
+                result.deferred = deferred
+                result.validated = True
+            return result
+    except DocumentTimeout as exc:
+        return DocumentResult(path=path, ok=False, error=str(exc), sha256=digest, cacheable=False,
+                              debug=traceback.format_exc())
     except GovkgError as exc:
-        return DocumentResult(path=path, ok=False, error=str(exc), sha256=digest)
+        return DocumentResult(path=path, ok=False, error=str(exc), sha256=digest, debug=traceback.format_exc())
     except RecursionError:
         return DocumentResult(path=path, ok=False, error="document too deeply nested to read", sha256=digest)
+    except MemoryError:
+        return DocumentResult(path=path, ok=False, error="document too large to read in memory", sha256=digest,
+                              cacheable=False)
     except Exception as exc:  # a bug, not bad input: still one line, with the traceback kept for --debug
         return DocumentResult(path=path, ok=False, error=f"internal error: {type(exc).__name__}: {exc}",
-                              sha256=digest, debug=traceback.format_exc())
+                              sha256=digest, debug=traceback.format_exc(), cacheable=False)
 
 
 def sorted_quads(quads) -> list[ox.Quad]:
