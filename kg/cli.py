@@ -65,9 +65,12 @@ KIND_CHOICES = click.Choice(["plan", "city_report", "district_report", "news"])
               help="Documents extracted in parallel (0: one per core).")
 @click.option("--strict", is_flag=True, help="Build nothing at all if any input fails.")
 @click.option("--no-cache", is_flag=True, help="Extract every document again, even if unchanged since the last build.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=120.0, show_default=True,
+              help="Seconds one document may take before it is reported as failed (0: no limit).")
+@click.option("--no-network", is_flag=True, help="Skip the collaboration network outputs (analysis, pages).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 @click.pass_context
-def build(ctx, inputs, out_dir, kind, jobs, strict, no_cache, quiet):
+def build(ctx, inputs, out_dir, kind, jobs, strict, no_cache, timeout, no_network, quiet):
     """Read documents and write the knowledge graph.
 
     INPUTS are files or folders of .txt documents (default: seeds/).  Writes to
@@ -77,14 +80,19 @@ def build(ctx, inputs, out_dir, kind, jobs, strict, no_cache, quiet):
     collaboration.html/.graphml/.gexf).
 
     A file that cannot be read is named on stderr as `path: reason` and the
-    others are still built (exit status 1).  Unchanged documents are taken from
-    the previous build.
+    others are still built (exit status 1); --strict builds nothing then.  A
+    damaged document keeps its complete items and each broken one is reported
+    with its line (exit status 1).  Unchanged documents are taken from the
+    previous build; the graph is checked against the SHACL shapes (exit status 1
+    and validation.txt if it does not conform).  The output folder is replaced
+    only when the build ends, under a lock.
     """
     from .build import BuildOptions, build as run_build
     from .console import BuildProgress, print_build_summary
 
     options = BuildOptions(inputs=list(inputs) or [Path(DEFAULT_SEEDS)], out_dir=out_dir, kind=kind,
-                           jobs=jobs, strict=strict, incremental=not no_cache)
+                           jobs=jobs, strict=strict, incremental=not no_cache, network=not no_network,
+                           timeout=timeout or None)
     with BuildProgress(enabled=not quiet, debug=ctx.obj["debug"]) as progress:
         result = run_build(options, progress=progress.update)
     print_build_summary(result, quiet=quiet)
@@ -251,6 +259,28 @@ def serve(graph_dir, host, port, timeout, max_rows):
 
 
 # --- push (issue 5) ---------------------------------------------------------------------
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph: http://host:7878/store, "
+                   "Fuseki: http://host:3030/DATASET/data).")
+@click.option("--graph", "target_graph", default=None, metavar="IRI",
+              help="Put the whole graph into this named graph (default: one named graph per document).")
+@click.option("--from", "graph_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Folder written by `kg build`.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
+              help="Seconds to wait for each request.")
+def push(endpoint, target_graph, graph_dir, timeout):
+    """Load the graph into an external triple store (Fuseki, GraphDB, Oxigraph …).
+
+    Each document's named graph is replaced with an HTTP PUT, so pushing again
+    updates the store instead of duplicating statements. User and password may
+    be given in the URL (http://user:secret@host:3030/ds/data).
+    """
+    from .push import push as run_push
+
+    result = run_push(graph_dir, endpoint, target_graph, timeout=timeout)
+    click.echo(f"pushed {result.triples} triples in {len(result.graphs)} graph(s) to {result.endpoint}")
 
 
 if __name__ == "__main__":  # pragma: no cover
