@@ -137,3 +137,22 @@ def link_nquads(lines: list[str]) -> list[str]:
     quads = link_documents(store)
     text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
     return sorted(line for line in text.splitlines() if line)
+
+
+def link_parts(parts: list, target) -> "Path":
+    """:func:`link_documents` over documents' N-Quads files; writes the result, sorted, to ``target``.
+
+    This is the build hook: ``kg.build`` merges the returned file with the
+    documents' own (every file sorted as lines, as its merge expects).
+    """
+    from pathlib import Path
+
+    store = ox.Store()
+    for part in parts:
+        store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
+    quads = link_documents(store)
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8") if quads else ""
+    lines = sorted(line for line in text.splitlines() if line)
+    target = Path(target)
+    target.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return target

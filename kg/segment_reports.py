@@ -115,7 +115,8 @@ def _heading(text: str, start: int, limit: int) -> tuple[str, int] | None:
     line_end = text.find("\n", start)
     line_end = limit if line_end < 0 or line_end > limit else line_end
     line = text[start:line_end]
-    if len(line.strip()) <= rules["max_heading"] and line.strip():
+    # a heading line holds no full stop; a flattened report runs on after its heading
+    if len(line.strip()) <= rules["max_heading"] and line.strip() and "。" not in line.strip()[:-1]:
         return line.strip(), line_end
     window = text[start:min(line_end, start + rules["max_heading"])]
     best = None

@@ -27,7 +27,6 @@ from ..nlp import Mention, mentions
 from ..segment_reports import Sentence
 
 NAME_CHARS = re.compile(r"[\u3400-\u9fffA-Za-z0-9·()（）\-]")
-_ANAPHOR = re.compile(r"^(?:[^,，。]{0,6}?)(该项目|本项目|项目)")
 
 
 @dataclass
@@ -69,6 +68,7 @@ def _config():
     config["_leading"] = sorted(config["leading_words"], key=len, reverse=True)
     config["_built"] = re.compile(config["built_after_company"])
     config["_operated"] = re.compile(config["operated_after_company"])
+    config["_anaphor"] = re.compile(config["anaphor"])
     return config
 
 
@@ -259,7 +259,7 @@ def extract_projects(text: str, sentences: list[Sentence], home_district: str | 
             target = None
             if len(names) == 1:
                 target = names[0]
-            elif not names and last_named and _ANAPHOR.match(sentence.text):
+            elif not names and last_named and config["_anaphor"].match(sentence.text):
                 target = last_named
             if target and len(cue) == 1:
                 findings.placements.append(Placement(target, next(iter(cue)), "sentence", sentence))

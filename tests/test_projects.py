@@ -1,0 +1,87 @@
+"""Projects, companies and placements: names, rejections, evidence, agreement across documents."""
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.crossdoc import link_documents
+from kg.extract.projects import acceptable, extract_projects, find_projects
+from kg.nlp import mentions
+from kg.pipeline import process_document
+from kg.segment_reports import Sentence, sentences
+from kg.store import select
+
+DATA = Path(__file__).parent / "data"
+
+
+def names(text):
+    s = Sentence(0, len(text), text)
+    return [p.name for p in find_projects(text, s, mentions(text))]
+
+
+def test_names_from_their_last_word_without_introducing_verbs():
+    assert names("加快推进中韩石化炼化一体项目,建设武昌滨江天街等3个消费新地标。") == ["中韩石化炼化一体项目", "武昌滨江天街"]
+
+
+def test_example_lists_name_projects():
+    assert names("推动楚兴二期、中信科移动等328个亿元以上工业项目开工建设。") == ["楚兴二期", "中信科移动"]
+
+
+def test_categories_and_descriptions_are_not_names():
+    assert names("实施集成电路强链补链项目10个。") == []
+    assert names("华中最大规模天街开业。") == []
+    assert not acceptable("千亿级光电子产业园", set())
+    assert not acceptable("一批重点项目", set())
+
+
+def placements(text, home=None):
+    found = extract_projects(text, sentences(text), home)
+    return sorted((p.project, p.district, p.method) for p in found.placements)
+
+
+def test_place_in_the_name():
+    assert placements("建设武昌滨江天街。") == [("武昌滨江天街", "武昌区", "name")]
+
+
+def test_place_stated_in_the_sentence_and_by_reference():
+    assert placements("光明科技园开工。该项目位于武汉经济技术开发区。") == [("光明科技园", "武汉经开区", "sentence")]
+
+
+def test_district_report_places_its_projects_unless_the_sentence_names_another_district():
+    assert placements("建设滨湖数字产业园。", "武昌区") == [("滨湖数字产业园", "武昌区", "district_report")]
+    assert placements("支持洪山区建设滨湖数字产业园。", "武昌区") == []
+
+
+def test_two_districts_in_a_cue_sentence_place_nothing():
+    assert placements("光明科技园开工。该项目位于江夏区和位于蔡甸区。") == []
+
+
+def test_builder_from_the_news_and_one_node_across_documents():
+    store = ox.Store()
+    for name in ("news_feed.txt", "report_2031.txt"):
+        path = DATA / name
+        store.load(process_document(str(path), path.read_bytes()).nquads.encode(), format=ox.RdfFormat.N_QUADS)
+    for quad in link_documents(store):
+        store.add(quad)
+    rows = select(store, """SELECT ?label ?district ?company WHERE { ?p a gk:Project ; rdfs:label ?label .
+                            OPTIONAL { ?p gk:locatedIn/rdfs:label ?district }
+                            OPTIONAL { ?p gk:builtBy/rdfs:label ?company } }""")
+    by_label = {r["label"]: r for r in rows}
+    assert by_label["光谷云端科技园"]["district"] == "东湖高新区"  # name and sentence agree
+    assert by_label["光谷云端科技园"]["company"] == "江城云端科技有限公司"
+    assert by_label["青山钢城产业园"]["district"] == "洪山区"  # 落户洪山区
+    docs = select(store, 'SELECT DISTINCT ?d WHERE { ?p rdfs:label "光谷云端科技园" ; gk:inDocument ?d }')
+    assert len(docs) == 2
+
+
+def test_conflicting_evidence_places_nothing():
+    store = ox.Store()
+    text = "武昌智慧科技园开工。该项目位于洪山区。\n"
+    path = DATA / "news_feed.txt"
+    data = ("-\n【江城招商】武昌智慧科技园\n" + text + "2030-01-01\n-\n【江城招商】其他\n好的。\n2030-01-02\n").encode()
+    store.load(process_document(str(path), data, "news").nquads.encode(), format=ox.RdfFormat.N_QUADS)
+    for quad in link_documents(store):
+        store.add(quad)
+    assert select(store, "SELECT ?p WHERE { ?p gk:locatedIn ?d }") == []
+    methods = select(store, "SELECT ?m WHERE { ?x a gk:Placement ; gk:method ?m }")
+    assert {r["m"] for r in methods} == {"name", "sentence"}
