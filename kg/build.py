@@ -273,11 +273,20 @@ def _run(args: list[tuple], indexes: list[int], options: BuildOptions):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    _warm_up()  # workers forked from here inherit the imports and the compiled shapes
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     with ProcessPoolExecutor(max_workers=min(jobs, len(args)), mp_context=context) as pool:
         chunk = max(1, len(args) // (jobs * 16))
         for index, result in zip(indexes, pool.map(_work, args, chunksize=chunk)):
             yield index, result
+
+
+def _warm_up() -> None:
+    from . import graph, pipeline, resolve  # noqa: F401
+    from .extract import plan, reports  # noqa: F401
+    from .shacl import govkg_shapes
+
+    govkg_shapes()
 
 
 def _manifest(files, keys, options: BuildOptions) -> dict:
@@ -322,23 +331,41 @@ def _up_to_date(out_dir: Path, manifest: dict, files, keys, progress) -> BuildRe
 # --- writing the outputs --------------------------------------------------------------------------
 
 def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: BuildOptions) -> None:
-    from .store import load_store
+    """graph.nq/.nt/.ttl/.jsonld, the store and the validation report, with the slow parts side by side.
 
+    The store is bulk-loaded in a thread (Oxigraph releases the GIL) from the documents'
+    files while this thread merges them into the sorted files; Turtle and JSON-LD are
+    written by two more processes; the whole-graph SHACL checks need only what the merge
+    collected, not the store.
+    """
     cache = tmp / CACHE_DIR
     parts = [cache / f"{key}.nq" for document, key in zip(documents, keys) if document.ok and key]
-    shared = merge_graphs(parts, tmp / "graph.nq", tmp / "graph.nt", tmp)
-    result.triples = shared.pop("triples")
-    # Turtle and JSON-LD are written by other processes while this one loads the store
-    writers = _start_writers(tmp / "graph.nt", tmp)
+    store_input = tmp / ".store-input.nq"
+    with open(store_input, "wb") as out:
+        for part in parts:
+            with open(part, "rb") as handle:
+                shutil.copyfileobj(handle, out, 1 << 20)
+    loader = _StoreLoader(tmp, store_input)
+    loader.start()
+    writers = []
     try:
-        load_store(tmp, tmp / "graph.nq")
-        results, shacl_ok = _validate(tmp, documents, shared["subjects"])
+        predicates, typed = _union_needs(documents)
+        merged = merge_graphs(parts, tmp / "graph.nq", tmp / "graph.nt", tmp, predicates, typed)
+        result.triples = merged["triples"]
+        writers = [_start_writer(tmp / "graph.nt", tmp / f"graph.{name}", name) for name in ("ttl", "jsonld")]
+        results, shacl_ok = _validate(documents, merged)
     finally:
         for writer in writers:
-            writer.join()
+            writer.wait()
+        loader.join()
+    store_input.unlink()
+    if loader.error is not None:
+        raise loader.error
     for writer in writers:
-        if writer.exitcode != 0:
-            raise GovkgError(f"writing {writer.name} failed (exit status {writer.exitcode})")
+        if writer.returncode != 0:
+            detail = writer.stderr.read().decode("utf-8", "replace").strip().splitlines()
+            raise GovkgError(f"writing {writer.args[-2]} failed: {detail[-1] if detail else writer.returncode}")
+        writer.stderr.close()
     if shacl_ok:
         from .shacl import report_text, report_turtle
 
@@ -346,18 +373,63 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
         (tmp / "validation.ttl").write_text(report_turtle(results), encoding="utf-8")
         if results:
             (tmp / "validation.txt").write_text(report_text(results), encoding="utf-8")
-    else:  # shapes beyond kg.shacl: pySHACL on the whole graph
+    else:  # shapes beyond kg.shacl, or documents built without validation: pySHACL on the whole graph
         result.conforms, result.violations = _pyshacl(tmp)
     if options.network:
         result.network = _network_outputs(tmp)
 
 
-def merge_graphs(parts: list[Path], nq_path: Path, nt_path: Path, scratch: Path) -> dict:
+def _union_needs(documents) -> tuple[set[str] | None, set[str]]:
+    """What the whole-graph checks read: the predicates of shared nodes, the nodes whose types matter."""
+    from .shacl import UnsupportedShape, union_predicates
+
+    try:
+        predicates = union_predicates()
+    except UnsupportedShape:
+        predicates = None
+    typed = {value for document in documents if document.ok for _, _, value in document.deferred}
+    return predicates, typed
+
+
+class _StoreLoader:
+    """Bulk-load ``<folder>/store`` from an N-Quads file in a thread."""
+
+    def __init__(self, folder: Path, nquads: Path):
+        import threading
+
+        self.folder, self.nquads = folder, nquads
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._load, name="store-loader", daemon=True)
+
+    def _load(self) -> None:
+        from .store import load_store
+
+        try:
+            load_store(self.folder, self.nquads)
+        except BaseException as exc:  # reported by the build's thread
+            self.error = exc
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def join(self) -> None:
+        self.thread.join()
+
+
+RDF_TYPE_NT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+def merge_graphs(parts: list[Path], nq_path: Path, nt_path: Path, scratch: Path,
+                 predicates: set[str] | None = None, typed: set[str] | None = None) -> dict:
     """Merge documents' sorted N-Quads files into graph.nq and graph.nt (both sorted, each line once).
 
-    Streams: memory holds one line per merged file.  Returns the number of triples and
-    the subjects that more than one named graph describes (for the whole-graph checks).
+    Streams: memory holds one line per merged file, plus what the whole-graph SHACL checks
+    need: for the subjects that more than one named graph describes (``shared``), their
+    statements with one of ``predicates`` (all of them when the graphs disagree on the
+    subject's types: ``retyped``), and the ``rdf:type`` of the nodes in ``typed``.
     """
+    wanted = None if predicates is None else {f"<{p}>" for p in predicates} | {RDF_TYPE_NT}
+    typed = typed or set()
     rounds = 0
     while len(parts) > MERGE_FAN_IN:  # merge in rounds, so open files stay bounded
         merged = []
@@ -370,13 +442,34 @@ def merge_graphs(parts: list[Path], nq_path: Path, nt_path: Path, scratch: Path)
                 path.unlink()
         parts, rounds = merged, rounds + 1
     triples = 0
-    subjects: list[str] = []
+    shared: list[str] = []
+    retyped: list[str] = []
+    shared_lines: list[str] = []
+    types: dict[str, set[str]] = {}
+    group: list[str] = []  # triple lines of the current subject
+    graph_types: dict[str, set[str]] = {}  # graph -> types it gives the current subject
+    subject = None
+
+    def close_group() -> None:
+        if subject is not None and len(graph_types) > 1:
+            shared.append(subject)
+            sets = list(graph_types.values())
+            if any(s != sets[0] for s in sets[1:]):
+                retyped.append(subject)
+                shared_lines.extend(group)
+            elif wanted is None:
+                shared_lines.extend(group)
+            else:
+                shared_lines.extend(line for line in group if line[len(subject) + 1:line.find(" ", len(subject) + 1)]
+                                    in wanted)
+            for line in group:
+                if line.startswith(RDF_TYPE_NT, len(subject) + 1) and line.startswith("<", len(subject) + 2 + len(RDF_TYPE_NT)):
+                    types.setdefault(subject, set()).add(line[len(subject) + 3 + len(RDF_TYPE_NT):-4])
+
     handles = [open(path, encoding="utf-8") for path in parts]
     try:
         with open(nq_path, "w", encoding="utf-8") as nq, open(nt_path, "w", encoding="utf-8") as nt:
             last_quad = last_triple = None
-            subject = None
-            graphs: set[str] = set()
             for line in heapq.merge(*handles):
                 if line == last_quad:
                     continue
@@ -384,27 +477,31 @@ def merge_graphs(parts: list[Path], nq_path: Path, nt_path: Path, scratch: Path)
                 nq.write(line)
                 cut = line.rfind(" <", 0, len(line) - 3)
                 triple = line[:cut]
-                graph = line[cut:]
+                graph = line[cut + 1:-3]
+                space = line.find(" ")
+                this_subject = line[:space]
+                if this_subject != subject:
+                    close_group()
+                    subject, group, graph_types = this_subject, [], {}
+                graph_types.setdefault(graph, set())
                 if triple != last_triple:
                     last_triple = triple
                     nt.write(triple + " .\n")
+                    group.append(triple + " .\n")
                     triples += 1
-                this_subject = line[:line.find(" ")]
-                if this_subject != subject:
-                    if len(graphs) > 1:
-                        subjects.append(subject)
-                    subject, graphs = this_subject, {graph}
-                else:
-                    graphs.add(graph)
-            if len(graphs) > 1:
-                subjects.append(subject)
+                if line.startswith(RDF_TYPE_NT, space + 1) and line.startswith("<", space + 2 + len(RDF_TYPE_NT)):
+                    type_iri = triple[space + 3 + len(RDF_TYPE_NT):-1]
+                    graph_types[graph].add(type_iri)
+                    if this_subject in typed:
+                        types.setdefault(this_subject, set()).add(type_iri)
+            close_group()
     finally:
         for handle in handles:
             handle.close()
         if rounds:
             for path in parts:
                 path.unlink()
-    return {"triples": triples, "subjects": subjects}
+    return {"triples": triples, "shared": shared, "retyped": retyped, "shared_lines": shared_lines, "types": types}
 
 
 def _merge_quads(parts: list[Path], target: Path) -> None:
@@ -421,17 +518,14 @@ def _merge_quads(parts: list[Path], target: Path) -> None:
             handle.close()
 
 
-def _start_writers(nt_path: Path, folder: Path) -> list:
-    import multiprocessing
+def _start_writer(nt_path: Path, target: Path, name: str):
+    """Write Turtle or JSON-LD in another process (a fresh interpreter: no fork beside the loader thread)."""
+    import subprocess
+    import sys
 
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
-    writers = []
-    for name in ("ttl", "jsonld"):
-        process = context.Process(target=write_serialization, args=(str(nt_path), str(folder / f"graph.{name}"), name),
-                                  name=f"graph.{name}", daemon=True)
-        process.start()
-        writers.append(process)
-    return writers
+    code = "import sys; from kg.build import write_serialization; write_serialization(*sys.argv[1:4])"
+    return subprocess.Popen([sys.executable, "-c", code, str(nt_path), str(target), name],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def write_serialization(nt_path: str, target: str, name: str) -> None:
@@ -449,11 +543,11 @@ def write_serialization(nt_path: str, target: str, name: str) -> None:
     os.replace(part, target)
 
 
-def _validate(folder: Path, documents, shared_subjects) -> tuple[list, bool]:
-    """All SHACL results: each document's own, then the whole-graph checks on the store."""
+def _validate(documents, merged: dict) -> tuple[list, bool]:
+    """All SHACL results: each document's own (from its worker), then the whole-graph checks."""
     import pyoxigraph as ox
 
-    from .shacl import Result, UnsupportedShape, govkg_shapes, validate_store
+    from .shacl import QuadView, Result, UnsupportedShape, govkg_shapes, validate_union
 
     try:
         shapes = govkg_shapes()
@@ -464,16 +558,14 @@ def _validate(folder: Path, documents, shared_subjects) -> tuple[list, bool]:
     for document in documents:
         if not document.ok:
             continue
-        if not document.validated:  # built without validation (library callers): check it now
+        if not document.validated:  # built without validation (library callers): check it all now
             return [], False
         results.update(Result.from_list(row) for row in document.violations)
         deferred.extend(document.deferred)
-    if shared_subjects or deferred:
-        store = ox.Store.read_only(str(folder / "store"))
-        try:
-            results.update(validate_store(store, shared_subjects, deferred, shapes))
-        finally:
-            del store
+    if merged["shared"] or deferred:
+        triples = set(ox.parse("".join(merged["shared_lines"]), format=ox.RdfFormat.N_TRIPLES))
+        view = QuadView(triples, types=merged["types"])
+        results.update(validate_union(view, merged["shared"], deferred, merged["retyped"], shapes))
     return sorted(results, key=lambda r: repr(r.as_list())), True
 
 

@@ -124,8 +124,12 @@ class SourceText:
         return self.to_source(start), self.to_source(end - 1) + 1
 
     def line_of(self, position: int) -> int:
-        """1-based line number, in the original file, of a normalised offset."""
-        return self.raw.count("\n", 0, self.to_source(position)) + 1
+        """1-based line number, in the original file, of a normalised offset (LF, CRLF or CR line ends)."""
+        end = self.to_source(position)
+        lines = self.raw.count("\n", 0, end) + 1
+        if "\r" in self.raw:  # old Mac line ends (CR alone) count too
+            lines += self.raw.count("\r", 0, end) - self.raw.count("\r\n", 0, end)
+        return lines
 
 
 # --- decoding ---------------------------------------------------------------

@@ -225,22 +225,30 @@ def govkg_shapes() -> Shapes:
 # --- graph views ----------------------------------------------------------------------------
 
 class QuadView:
-    """One document's statements, indexed for validation.  Nodes it does not describe are "foreign"."""
+    """Statements indexed for validation (one document's, or those of the nodes several documents share).
 
-    def __init__(self, quads):
+    Nodes the statements do not describe are "foreign" (:meth:`local` is False).  ``types``
+    may give the ``rdf:type`` of foreign nodes (N-Triples string -> class IRIs).
+    """
+
+    def __init__(self, quads, types: dict[str, set[str]] | None = None):
         self._out: dict = defaultdict(lambda: defaultdict(list))
         self._in: dict = defaultdict(lambda: defaultdict(list))
         self._types: dict = defaultdict(set)
-        seen = set()
-        for q in quads:
-            triple = (q.subject, q.predicate, q.object)
-            if triple in seen:
+        self._foreign_types = types
+        if not isinstance(quads, (set, frozenset)):
+            quads = {(q.subject, q.predicate, q.object) for q in quads}
+        else:
+            quads = ((q.subject, q.predicate, q.object) for q in quads)
+        type_iri = RDF_TYPE.value
+        for subject, predicate, obj in quads:
+            name = predicate.value
+            self._out[subject][name].append(obj)
+            if isinstance(obj, ox.Literal):
                 continue
-            seen.add(triple)
-            self._out[q.subject][q.predicate.value].append(q.object)
-            self._in[q.object][q.predicate.value].append(q.subject)
-            if q.predicate == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-                self._types[q.subject].add(q.object.value)
+            self._in[obj][name].append(subject)
+            if name == type_iri:
+                self._types[subject].add(obj.value)
 
     def values(self, node, path: tuple[str, bool]) -> list:
         index = self._in if path[1] else self._out
@@ -248,7 +256,10 @@ class QuadView:
         return list(entry.get(path[0], ())) if entry else []
 
     def types(self, node) -> set[str]:
-        return self._types.get(node, set())
+        found = self._types.get(node)
+        if found is None and self._foreign_types is not None:
+            return self._foreign_types.get(str(node), set())
+        return found or set()
 
     def instances(self, classes: frozenset[str]) -> list:
         return [node for node, types in self._types.items() if types & classes]
@@ -269,7 +280,7 @@ class StoreView:
             found = {q.subject for q in self.store.quads_for_pattern(None, predicate, node, None)}
         else:
             found = {q.object for q in self.store.quads_for_pattern(node, predicate, None, None)}
-        return sorted(found, key=str)
+        return list(found)
 
     def types(self, node) -> set[str]:
         if isinstance(node, ox.Literal):
@@ -333,10 +344,11 @@ def _comparable(term):
 
 
 class _Checker:
-    def __init__(self, shapes: Shapes, view, defer: bool):
+    def __init__(self, shapes: Shapes, view, defer: bool, only: frozenset[str] | None = None):
         self.shapes = shapes
         self.view = view
         self.defer = defer
+        self.only = only  # check only these components (None: all)
         self.results: list[Result] = []
         self.deferred: list[list] = []  # [focus, shape node, value]: sh:class of a node described elsewhere
 
@@ -400,6 +412,8 @@ class _Checker:
         else:
             values = self.view.values(focus, shape.path)
         for component, param in shape.constraints:
+            if self.only is not None and component not in self.only:
+                continue
             if component == "minCount":
                 if len(values) < param:
                     self.report(focus, shape, component)
@@ -456,11 +470,43 @@ def validate_quads(quads, shapes: Shapes | None = None) -> tuple[list[Result], l
     return checker.results, checker.deferred
 
 
-def validate_store(store: ox.Store, shared_subjects, deferred=(), shapes: Shapes | None = None) -> list[Result]:
-    """Check, on the union of all documents, the nodes several documents describe and the deferred values."""
+# What adding statements from other documents can break: everything else is decided by
+# the values one document gives (checked in its worker), or can only improve (sh:minCount).
+UNION_COMPONENTS = frozenset({"maxCount", "uniqueLang", "lessThan", "lessThanOrEquals"})
+
+
+def union_predicates(shapes: Shapes | None = None) -> set[str]:
+    """Predicate IRIs the union checks read (paths of :data:`UNION_COMPONENTS`, sh:lessThan targets)."""
     shapes = shapes or govkg_shapes()
-    checker = _Checker(shapes, StoreView(store), defer=False)
-    checker.run([_parse_term(s) for s in shared_subjects])
+    found: set[str] = set()
+
+    def walk(shape: Shape) -> None:
+        for component, param in shape.constraints:
+            if component in UNION_COMPONENTS and shape.path is not None:
+                found.add(shape.path[0])
+            if component in ("lessThan", "lessThanOrEquals"):
+                found.add(param)
+        for prop in shape.properties:
+            walk(prop)
+
+    for shape in shapes.node_shapes:
+        walk(shape)
+    return found
+
+
+def validate_union(view, shared_subjects, deferred=(), retyped=(), shapes: Shapes | None = None) -> list[Result]:
+    """The whole-graph checks, on a view of the union of the documents.
+
+    ``shared_subjects``: nodes several documents describe (checked for :data:`UNION_COMPONENTS`);
+    ``retyped``: shared nodes whose documents disagree on their types (checked in full);
+    ``deferred``: ``[focus, shape, value]`` class checks of nodes a document did not describe.
+    """
+    shapes = shapes or govkg_shapes()
+    retyped = set(retyped)
+    checker = _Checker(shapes, view, defer=False, only=UNION_COMPONENTS)
+    checker.run([_parse_term(s) for s in shared_subjects if s not in retyped])
+    checker.only = None
+    checker.run([_parse_term(s) for s in sorted(retyped)])
     by_node = {}
 
     def find(shape: Shape):
@@ -478,7 +524,13 @@ def validate_store(store: ox.Store, shared_subjects, deferred=(), shapes: Shapes
         for component, param in shape.constraints:
             if component in ("class", "or") and not checker.value_ok(value_term, component, param):
                 checker.report(focus, shape, component, value)
-    return sorted(set(checker.results), key=lambda r: r.as_list().__repr__())
+    return sorted(set(checker.results), key=lambda r: repr(r.as_list()))
+
+
+def validate_store(store: ox.Store, shared_subjects, deferred=(), shapes: Shapes | None = None,
+                   retyped=()) -> list[Result]:
+    """:func:`validate_union` on the union of every named graph of an Oxigraph store."""
+    return validate_union(StoreView(store), shared_subjects, deferred, retyped, shapes)
 
 
 def _parse_term(text: str):

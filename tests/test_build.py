@@ -1,0 +1,92 @@
+"""Safe output: atomic replacement (even under kill -9), a lock, files never overwritten."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.build import BuildOptions, _BuildLock, build
+from kg.cli import main
+from kg.errors import GovkgError, UsageError
+
+FAULTS = Path(__file__).resolve().parent / "data" / "faults"
+
+
+def test_out_naming_a_file_is_refused(tmp_path):
+    target = tmp_path / "out"
+    target.write_text("precious", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(FAULTS / "plan_ok.txt"), "--out", str(target), "--quiet"])
+    assert result.exit_code == 2
+    assert "not a folder" in result.output
+    assert target.read_text(encoding="utf-8") == "precious"
+    with pytest.raises(UsageError):
+        build(BuildOptions(inputs=[FAULTS / "plan_ok.txt"], out_dir=target))
+
+
+def test_two_builds_do_not_interleave(tmp_path):
+    out = tmp_path / "out"
+    with _BuildLock(out):
+        with pytest.raises(GovkgError, match="another `kg build` is writing"):
+            build(BuildOptions(inputs=[FAULTS / "plan_ok.txt"], out_dir=out, network=False))
+        result = CliRunner().invoke(main, ["build", str(FAULTS / "plan_ok.txt"), "--out", str(out), "--quiet"])
+        assert result.exit_code == 1 and "another `kg build`" in result.output
+    assert not out.exists()
+    assert build(BuildOptions(inputs=[FAULTS / "plan_ok.txt"], out_dir=out, network=False, jobs=1)).exit_code == 0
+
+
+def test_outputs(tmp_path):
+    out = tmp_path / "out"
+    result = build(BuildOptions(inputs=[FAULTS / "plan_ok.txt"], out_dir=out, network=False, jobs=1))
+    assert result.exit_code == 0 and result.conforms and result.triples > 50
+    for name in ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", "validation.ttl", "build-report.json", "store"):
+        assert (out / name).exists(), name
+    lines = (out / "graph.nq").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(set(lines))
+    assert len((out / "graph.nt").read_text(encoding="utf-8").splitlines()) == result.triples
+    import rdflib
+
+    graph = rdflib.Graph().parse(out / "graph.ttl", format="turtle")
+    assert len(graph) == result.triples
+    assert len(rdflib.Graph().parse(out / "graph.jsonld", format="json-ld")) == result.triples
+
+
+def _corpus(folder: Path, copies: int) -> Path:
+    folder.mkdir()
+    text = (Path(__file__).resolve().parent.parent / "seeds" /
+            "wuhan-2025-plan-responsibility-decomposition.txt").read_text(encoding="utf-8")
+    for index in range(copies):
+        (folder / f"plan{index}.txt").write_text(text.replace("2025", str(2000 + index)), encoding="utf-8")
+    return folder
+
+
+def test_kill_9_leaves_the_previous_output(tmp_path):
+    out = tmp_path / "out"
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "a.txt").write_bytes((FAULTS / "plan_ok.txt").read_bytes())
+    assert build(BuildOptions(inputs=[small], out_dir=out, network=False, jobs=1)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    corpus = _corpus(tmp_path / "big", 6)
+    command = [sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(out), "--quiet", "--jobs", "2"]
+    for delay in (0.5, 1.5, 3.0, 4.5):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        time.sleep(delay)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        if process.returncode == 0:  # finished before the kill: put the small graph back
+            assert build(BuildOptions(inputs=[small], out_dir=out, network=False, jobs=1)).exit_code == 0
+        after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+        assert after == before, f"killed after {delay} s"
+    # the next build cleans up what the killed ones left and replaces the output
+    result = build(BuildOptions(inputs=[corpus], out_dir=out, network=False, jobs=2))
+    assert result.exit_code == 0 and len(result.documents) == 6
+    assert not list(tmp_path.glob(".out.tmp-*")) and not list(tmp_path.glob(".out.old-*"))

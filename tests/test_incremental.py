@@ -1,0 +1,100 @@
+"""Incremental builds: unchanged documents are not extracted again; removed ones leave the graph."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg.build as build_module
+from kg.build import BuildOptions, build
+
+FAULTS = Path(__file__).resolve().parent / "data" / "faults"
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = (FAULTS / "plan_ok.txt").read_text(encoding="utf-8")
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "b.txt").write_text(text.replace("5000", "6000"), encoding="utf-8")
+    return folder
+
+
+def _options(folder, out, **kw):
+    return BuildOptions(inputs=[folder], out_dir=out, jobs=1, network=False, **kw)
+
+
+@pytest.fixture
+def extracted(monkeypatch):
+    """The files each build extracts (instead of taking them from the cache)."""
+    seen: list[str] = []
+    original = build_module.build_document
+
+    def spy(path, *args):
+        seen.append(Path(path).name)
+        return original(path, *args)
+
+    monkeypatch.setattr(build_module, "build_document", spy)
+    return seen
+
+
+def _graphs(out: Path) -> set[str]:
+    return {line.rsplit(" ", 2)[-2] for line in (out / "graph.nq").read_text(encoding="utf-8").splitlines()}
+
+
+def test_unchanged_documents_come_from_the_cache(corpus, tmp_path, extracted):
+    out = tmp_path / "out"
+    first = build(_options(corpus, out))
+    assert sorted(extracted) == ["a.txt", "b.txt"] and first.exit_code == 0
+    before = {name: (out / name).read_bytes() for name in ("graph.nq", "graph.ttl", "build-report.json")}
+    extracted.clear()
+    second = build(_options(corpus, out))
+    assert extracted == [] and second.up_to_date and second.exit_code == 0
+    assert {name: (out / name).read_bytes() for name in before} == before
+    # one document changes: only it is extracted again
+    (corpus / "b.txt").write_text((corpus / "b.txt").read_text(encoding="utf-8").replace("6000", "7000"),
+                                  encoding="utf-8")
+    third = build(_options(corpus, out))
+    assert extracted == ["b.txt"] and third.reused == 1
+    assert '"7000.0"' in (out / "graph.nt").read_text(encoding="utf-8")
+    assert '"6000.0"' not in (out / "graph.nt").read_text(encoding="utf-8")
+
+
+def test_removed_document_leaves_the_graph(corpus, tmp_path, extracted):
+    out = tmp_path / "out"
+    build(_options(corpus, out))
+    assert len(_graphs(out)) == 2
+    (corpus / "b.txt").unlink()
+    extracted.clear()
+    result = build(_options(corpus, out))
+    assert extracted == [] and result.exit_code == 0
+    assert _graphs(out) == {"<https://w3id.org/govkg/id/doc/a>"}
+    from kg.store import open_store
+
+    store = open_store(out)
+    assert {g.value for g in store.named_graphs()} == {"https://w3id.org/govkg/id/doc/a"}
+    assert len(list((out / "cache").glob("*.nq"))) == 1
+
+
+def test_same_result_with_and_without_cache(corpus, tmp_path):
+    build(_options(corpus, tmp_path / "one"))
+    (corpus / "c.txt").write_text((corpus / "a.txt").read_text(encoding="utf-8").replace("1100", "1200"),
+                                  encoding="utf-8")
+    build(_options(corpus, tmp_path / "one"))
+    build(_options(corpus, tmp_path / "two", incremental=False))
+    for name in ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", "validation.ttl"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_parallel_build_equals_serial(corpus, tmp_path):
+    for index in range(4):
+        shutil.copy(corpus / "a.txt", corpus / f"copy{index}.txt")
+    build(BuildOptions(inputs=[corpus], out_dir=tmp_path / "serial", jobs=1, network=False))
+    build(BuildOptions(inputs=[corpus], out_dir=tmp_path / "parallel", jobs=2, network=False))
+    for name in ("graph.nq", "graph.ttl", "build-report.json"):
+        serial = (tmp_path / "serial" / name).read_text(encoding="utf-8")
+        parallel = (tmp_path / "parallel" / name).read_text(encoding="utf-8")
+        assert serial == parallel
