@@ -22,7 +22,7 @@ CITIES = ["武汉", "长沙", "郑州", "南昌", "合肥", "成都", "西安", 
           "福州", "昆明", "贵阳", "太原", "石家庄", "沈阳", "长春", "兰州", "南宁", "海口"]
 _YEAR = re.compile(r"(?<!\d)(20[0-3]\d)(?=\s*年)")
 # a number that is not an item number at the start of a line ("3. ", "- 12. ") and not part of a date
-_NUMBER = re.compile(r"(?<![\d.])(\d+)(?![\d年月日号])")
+_NUMBER = re.compile(r"(?<![\d.])(\d+)(?!\s*[\d年月日号])")
 _ITEM_START = re.compile(r"^(\s*(?:-\s*)?)(\d+)(\s*[.、])", re.M)
 
 

@@ -230,8 +230,14 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             subheading = block.text
             continue
         if block.kind == "paren" and block.part_index in has_arabic:
-            section = PlanSection(part.number, block.number, block.numeral, block.text, block.start, block.line)
-            sections.append(section)
+            known = next((s for s in sections if (s.part_number, s.number) == (part.number, block.number)), None)
+            if known is not None:  # a repeated (一): its items go on under the section already opened
+                problems.append(Problem(block.line, f"section {part.numeral}.({block.numeral}) appears twice; "
+                                                    f"its items are kept under the first"))
+                section = known
+            else:
+                section = PlanSection(part.number, block.number, block.numeral, block.text, block.start, block.line)
+                sections.append(section)
             subheading = ""
             continue
         if section is not None and section.part_number != part.number:

@@ -319,7 +319,19 @@ def _datatype(term) -> str:
 
 def _well_formed(term, datatype: str) -> bool:
     pattern = _LEXICAL.get(datatype)
-    return pattern is None or pattern.fullmatch(term.value) is not None
+    if pattern is None:
+        return True
+    if pattern.fullmatch(term.value) is None:
+        return False
+    if datatype == XSD + "date":  # 2025-02-30 matches the pattern but is no date
+        import datetime
+
+        year, month, day = term.value.lstrip("-")[:10].split("-")[:3] if term.value[0] != "-" else ("2000", "1", "1")
+        try:
+            datetime.date(int(year) if int(year) > 0 else 2000, int(month), int(day[:2]))
+        except ValueError:
+            return False
+    return True
 
 
 def _number(term):

@@ -64,6 +64,7 @@ MUTATIONS = {
     "minCount": lambda t: drop(t, TASK, gk("code")),
     "maxCount": lambda t: t + [(TASK, gk("code"), lit("一.2"))],
     "datatype": lambda t: drop(t, TASK, gk("line")) + [(TASK, gk("line"), lit("3"))],
+    "impossible-date": lambda t: t + [(DOC, ox.NamedNode("http://purl.org/dc/terms/issued"), lit("2025-02-30", "date"))],
     "ill-formed": lambda t: drop(t, TASK, gk("line")) + [(TASK, gk("line"), lit("three", "integer"))],
     "minInclusive": lambda t: drop(t, TASK, gk("line")) + [(TASK, gk("line"), lit(0, "integer"))],
     "maxInclusive": lambda t: t + [(DOC, gk("aboutYear"), lit(3000, "integer"))],
