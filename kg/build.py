@@ -340,6 +340,10 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
     """
     cache = tmp / CACHE_DIR
     parts = [cache / f"{key}.nq" for document, key in zip(documents, keys) if document.ok and key]
+    # statements that need several documents: plan task <-> report passage, project placements
+    from .crossdoc import link_parts
+
+    parts.append(link_parts(parts, cache / "cross-document.nq"))
     store_input = tmp / ".store-input.nq"
     with open(store_input, "wb") as out:
         for part in parts:
