@@ -217,6 +217,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
         if options.incremental:
             kept = _up_to_date(out_dir, manifest, files, keys, progress)
             if kept is not None:
+                kept.built = not (options.strict and kept.failed)
                 kept.seconds = time.perf_counter() - started
                 return kept
 

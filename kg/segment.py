@@ -257,6 +257,9 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             role_clause = block.text[clause_start:clause_end]
             if not closed:
                 problems.append(Problem(block.line, f"item {code}: unbalanced bracket in its role clause"))
+        if not body.strip():
+            problems.append(Problem(block.line, f"item {code} has no text, only its role clause; item left out"))
+            continue
         items.append(PlanItem(
             code=code, part_number=part.number, item_number=block.number,
             number_as_printed=block.numeral, body=body, role_clause=role_clause,
