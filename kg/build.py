@@ -332,40 +332,43 @@ def _up_to_date(out_dir: Path, manifest: dict, files, keys, progress) -> BuildRe
 # --- writing the outputs --------------------------------------------------------------------------
 
 def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: BuildOptions) -> None:
-    """graph.nq/.nt/.ttl/.jsonld, the store and the validation report, with the slow parts side by side.
+    """graph.nq/.nt/.ttl/.jsonld, the store and the validation report.
 
-    The store is bulk-loaded in a thread (Oxigraph releases the GIL) from the documents'
-    files while this thread merges them into the sorted files; Turtle and JSON-LD are
-    written by two more processes; the whole-graph SHACL checks need only what the merge
-    collected, not the store.
+    The store is bulk-loaded first (once: the cross-document step, which needs every
+    document at once, queries it, and its statements are added to it); then the
+    documents' sorted N-Quads are merged into the files while Turtle and JSON-LD are
+    written by two more processes; the whole-graph SHACL checks need only what the
+    merge collected, not the store.
     """
     cache = tmp / CACHE_DIR
     parts = [cache / f"{key}.nq" for document, key in zip(documents, keys) if document.ok and key]
-    # statements that need several documents: plan task <-> report passage, project placements
-    from .crossdoc import link_parts
-
-    parts.append(link_parts(parts, cache / "cross-document.nq"))
     store_input = tmp / ".store-input.nq"
     with open(store_input, "wb") as out:
         for part in parts:
             with open(part, "rb") as handle:
                 shutil.copyfileobj(handle, out, 1 << 20)
-    loader = _StoreLoader(tmp, store_input)
-    loader.start()
+    store = _load_store(tmp, store_input)
+    store_input.unlink()
+    try:
+        # statements that need several documents: plan task <-> report passage, project placements
+        cross = _cross_document(store, cache / "cross-document.nq")
+    finally:
+        store.flush()
+        del store
+    extra_results, extra_deferred = cross
+    if (cache / "cross-document.nq").stat().st_size:
+        parts.append(cache / "cross-document.nq")
     writers = []
     try:
         predicates, typed = _union_needs(documents)
+        typed |= {value for _, _, value in extra_deferred}
         merged = merge_graphs(parts, tmp / "graph.nq", tmp / "graph.nt", tmp, predicates, typed)
         result.triples = merged["triples"]
         writers = [_start_writer(tmp / "graph.nt", tmp / f"graph.{name}", name) for name in ("ttl", "jsonld")]
-        results, shacl_ok = _validate(documents, merged)
+        results, shacl_ok = _validate(documents, merged, extra_results, extra_deferred)
     finally:
         for writer in writers:
             writer.wait()
-        loader.join()
-    store_input.unlink()
-    if loader.error is not None:
-        raise loader.error
     for writer in writers:
         if writer.returncode != 0:
             detail = writer.stderr.read().decode("utf-8", "replace").strip().splitlines()
@@ -384,6 +387,24 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
         result.network = _network_outputs(tmp)
 
 
+def _checked_part(path: Path) -> DocumentResult:
+    """A graph that is not a document (the cross-document statements), checked as one."""
+    import pyoxigraph as ox
+
+    from .shacl import validate_quads
+
+    from .pipeline import DocumentResult
+
+    part = DocumentResult(path=str(path), ok=True)
+    try:
+        results, part.deferred = validate_quads(list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)))
+        part.violations = [r.as_list() for r in results]
+        part.validated = True
+    except Exception:  # shapes beyond kg.shacl: the whole graph goes to pySHACL instead
+        part.validated = False
+    return part
+
+
 def _union_needs(documents) -> tuple[set[str] | None, set[str]]:
     """What the whole-graph checks read: the predicates of shared nodes, the nodes whose types matter."""
     from .shacl import UnsupportedShape, union_predicates
@@ -396,29 +417,43 @@ def _union_needs(documents) -> tuple[set[str] | None, set[str]]:
     return predicates, typed
 
 
-class _StoreLoader:
-    """Bulk-load ``<folder>/store`` from an N-Quads file in a thread."""
+def _load_store(folder: Path, nquads: Path):
+    """Bulk-load ``<folder>/store`` from an N-Quads file; the store stays open for the cross-document step."""
+    import pyoxigraph as ox
 
-    def __init__(self, folder: Path, nquads: Path):
-        import threading
+    from .store import STORE_DIR
 
-        self.folder, self.nquads = folder, nquads
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._load, name="store-loader", daemon=True)
+    store = ox.Store(str(folder / STORE_DIR))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    return store
 
-    def _load(self) -> None:
-        from .store import load_store
 
-        try:
-            load_store(self.folder, self.nquads)
-        except BaseException as exc:  # reported by the build's thread
-            self.error = exc
+def _cross_document(store, target: Path) -> tuple[list, list]:
+    """Run the cross-document step on the loaded store; add its statements to the store and to ``target``.
 
-    def start(self) -> None:
-        self.thread.start()
+    Returns the SHACL results and deferred checks of those statements alone.
+    """
+    import pyoxigraph as ox
 
-    def join(self) -> None:
-        self.thread.join()
+    try:
+        from .crossdoc import link_documents
+    except ImportError:
+        target.write_text("", encoding="utf-8")
+        return [], []
+    quads = set(link_documents(store))
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8") if quads else ""
+    lines = sorted(line for line in text.splitlines() if line)
+    target.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    if not quads:
+        return [], []
+    store.extend(quads)
+    from .shacl import UnsupportedShape, validate_quads
+
+    try:
+        results, deferred = validate_quads(quads)
+    except UnsupportedShape:
+        return [], []
+    return [r.as_list() for r in results], deferred
 
 
 RDF_TYPE_NT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -458,7 +493,8 @@ def merge_graphs(parts: list[Path], nq_path: Path, nt_path: Path, scratch: Path,
     def close_group() -> None:
         if subject is not None and len(graph_types) > 1:
             shared.append(subject)
-            sets = list(graph_types.values())
+            # a graph that adds statements without typing the subject does not disagree on its types
+            sets = [types_ for types_ in graph_types.values() if types_]
             if any(s != sets[0] for s in sets[1:]):
                 retyped.append(subject)
                 shared_lines.extend(group)
@@ -548,7 +584,7 @@ def write_serialization(nt_path: str, target: str, name: str) -> None:
     os.replace(part, target)
 
 
-def _validate(documents, merged: dict) -> tuple[list, bool]:
+def _validate(documents, merged: dict, extra_results=(), extra_deferred=()) -> tuple[list, bool]:
     """All SHACL results: each document's own (from its worker), then the whole-graph checks."""
     import pyoxigraph as ox
 
@@ -567,6 +603,8 @@ def _validate(documents, merged: dict) -> tuple[list, bool]:
             return [], False
         results.update(Result.from_list(row) for row in document.violations)
         deferred.extend(document.deferred)
+    results.update(Result.from_list(row) for row in extra_results)  # the cross-document statements
+    deferred.extend(extra_deferred)
     if merged["shared"] or deferred:
         triples = set(ox.parse("".join(merged["shared_lines"]), format=ox.RdfFormat.N_TRIPLES))
         view = QuadView(triples, types=merged["types"])
