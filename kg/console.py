@@ -77,13 +77,14 @@ def print_build_summary(result, quiet: bool = False) -> None:
     if quiet:
         return
     table = Table(title=f"govkg build → {result.out_dir}", title_justify="left")
-    for column in ("document", "kind", "tasks", "roles", "targets", "passages", "notes"):
-        table.add_column(column, justify="right" if column in ("tasks", "roles", "targets", "passages") else "left")
+    numbers = ("tasks", "roles", "targets", "passages", "commitments", "results", "projects")
+    for column in ("document", "kind") + numbers + ("notes",):
+        table.add_column(column, justify="right" if column in numbers else "left")
     for document in result.documents:
         counts = document.counts
         notes = document.error if not document.ok else (f"{len(document.problems)} problem(s)" if document.problems else "")
         table.add_row(document.path.rsplit("/", 1)[-1], document.kind or "—",
-                      *(str(counts.get(k, "")) for k in ("tasks", "roles", "targets", "passages")), notes)
+                      *(str(counts.get(k, "")) for k in numbers), notes)
     stdout.print(table)
     reused = f", {result.reused} unchanged" if result.reused else ""
     stdout.print(f"{len(result.documents) - len(result.failed)} of {len(result.documents)} documents built{reused}; "
