@@ -351,13 +351,13 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
     store_input.unlink()
     try:
         # statements that need several documents: plan task <-> report passage, project placements
-        cross = _cross_document(store, cache / "cross-document.nq")
+        cross = _cross_document(store, tmp / ".cross-document.nq")
     finally:
         store.flush()
         del store
     extra_results, extra_deferred = cross
-    if (cache / "cross-document.nq").stat().st_size:
-        parts.append(cache / "cross-document.nq")
+    if (tmp / ".cross-document.nq").stat().st_size:
+        parts.append(tmp / ".cross-document.nq")
     writers = []
     try:
         predicates, typed = _union_needs(documents)
@@ -369,6 +369,7 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
     finally:
         for writer in writers:
             writer.wait()
+        (tmp / ".cross-document.nq").unlink(missing_ok=True)
     for writer in writers:
         if writer.returncode != 0:
             detail = writer.stderr.read().decode("utf-8", "replace").strip().splitlines()
