@@ -635,7 +635,10 @@ def _network_outputs(folder: Path) -> dict:
 
     store = ox.Store.read_only(str(folder / "store"))
     try:
-        return write_network_outputs(store, folder) or {}
+        summary = dict(write_network_outputs(store, folder) or {})
+        if "files" in summary:  # names, not the temporary folder's paths: the report stays byte-identical
+            summary["files"] = [Path(name).name for name in summary["files"]]
+        return summary
     finally:
         del store
 
