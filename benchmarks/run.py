@@ -136,16 +136,18 @@ def bench_corpus(name: str, documents: int, plans_only: bool, work: Path, args) 
     size = sum(p.stat().st_size for p in paths)
     kg = [sys.executable, "-m", "kg.cli"]
     build_command = kg + ["build", str(corpus), "--out", str(out), "--quiet", "--jobs", str(args.jobs)]
+    build_command += args.build_args.split()
     row: dict = {"corpus": name, "documents": len(paths), "mb": round(size / 1e6, 2)}
     build = run_measured(build_command)
     row["build"] = build
     row["mb_per_s"] = round(size / 1e6 / build["seconds"], 2)
     row["documents_per_s"] = round(len(paths) / build["seconds"], 1)
     if args.no_network_too:
-        graph_only = run_measured(build_command + ["--no-cache", "--no-network"])
+        graph_only = run_measured([a for a in build_command if a != "--no-network"] + ["--no-cache", "--no-network"])
         row["build_without_network_outputs"] = graph_only
         row["mb_per_s_without_network_outputs"] = round(size / 1e6 / graph_only["seconds"], 2)
     row["rebuild_unchanged"] = run_measured(build_command)
+    row["build_args"] = args.build_args
     report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
     row["triples"] = report["triples"]
     row["conforms"] = report["conforms"]
@@ -250,6 +252,7 @@ def main() -> None:
     parser.add_argument("--rdflib-max-triples", type=int, default=2_500_000)
     parser.add_argument("--no-network-too", action="store_true",
                         help="also time a build without the network outputs (kg build --no-network)")
+    parser.add_argument("--build-args", default="", help="more options for every kg build, e.g. \"--no-network\"")
     parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
     parser.add_argument("--output", type=Path, default=None, help="also write the JSON here")
     args = parser.parse_args()
