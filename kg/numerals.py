@@ -35,10 +35,10 @@ def to_decimal(text: str) -> Decimal | None:
 
 
 def code_sort_key(code: str) -> tuple:
-    """Sort task codes as printed: 一.三 < 二.2 < 二.12 < 三.1.
+    """Sort task codes as printed, part by part, numbers as numbers (9 before 10, 三 before 十).
 
-    >>> sorted(["二.12", "一.三", "二.2", "三.1"], key=code_sort_key)
-    ['一.三', '二.2', '二.12', '三.1']
+    >>> sorted(["六.10", "四.十", "六.9", "四.三"], key=code_sort_key)
+    ['四.三', '四.十', '六.9', '六.10']
     """
     key = []
     for piece in code.replace("'", "").replace("(", "").replace(")", "").split("."):
