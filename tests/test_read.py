@@ -65,3 +65,10 @@ def test_decodes_the_encodings_offices_use(encoding):
 def test_refuses_what_is_not_a_document(data, reason):
     with pytest.raises(InputError, match=reason):
         read_bytes(data)
+
+
+def test_an_impossible_date_is_not_an_issue_date():
+    from kg.classify import issue_date
+
+    assert issue_date("武汉市人民政府 2025年2月30日\n") == ""
+    assert issue_date("于2025年2月30日前报送\n武汉市人民政府\n2025年1月16日\n") == "2025-01-16"
