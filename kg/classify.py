@@ -212,6 +212,6 @@ def _title(head: str) -> str:
         if 6 <= len(line) <= 80 and re.search(r"方案|报告|计划|通知|清单|分工", line) and not line.startswith("("):
             return line
     for line in head.split("\n"):
-        if re.search(f"[\u4e00-\u9fff]", line):
+        if re.search("[\u4e00-\u9fff]", line):
             return line.strip()[:80]
     return ""

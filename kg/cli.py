@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_USAGE, GovkgError
+from .errors import GovkgError
 
 DEFAULT_OUT = "out"
 DEFAULT_SEEDS = "seeds"
@@ -198,7 +198,8 @@ def track(graph_dir, year, as_json):
     Example: `kg track --year 2024`.
     """
     from .store import open_store
-    from .track import print_track, track as run_track
+    from .console import print_track
+    from .track import track as run_track
 
     print_track(run_track(open_store(graph_dir), year), as_json)
 
@@ -212,7 +213,8 @@ def coverage(graph_dir, as_json):
     When the report's text stops early, says where and does not count the tasks
     after that point as gaps.
     """
-    from .coverage import coverage as run_coverage, print_coverage
+    from .console import print_coverage
+    from .coverage import coverage as run_coverage
     from .store import open_store
 
     print_coverage(run_coverage(open_store(graph_dir)), as_json)

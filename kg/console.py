@@ -94,7 +94,7 @@ def print_build_summary(result, quiet: bool = False) -> None:
 
 def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return
     title = f"{unit}: {len(rows)} tasks" + (f" shared with {with_name}" if with_name else "")
     leads = sum(1 for r in rows if r["role"].startswith("lead"))
@@ -171,3 +171,64 @@ def print_scores(scores: dict, as_json: bool) -> None:
     stdout.print(table)
     for miss in scores.get("errors", [])[:20]:
         click.echo(f"  {miss}")
+
+
+def print_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def print_track(rows: list[dict], as_json: bool = False) -> None:
+    """The rows as a table (with a count per status) or as a JSON array."""
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        stdout.print("no indicator has both a target and a result for that year in the graph")
+        return
+    table = Table(title="promises against results")
+    for column in ("year", "indicator", "target", "actual", "status", "target from", "actual from"):
+        table.add_column(column)
+    colours = {"met": "green", "missed": "red", "unclear": "yellow"}
+    for row in rows:
+        target, actual = row["evidence"]
+        table.add_row(str(row["year"]), row["indicator"],
+                      f"{row['target_value']}{row['target_unit']}{row['comparator']}",
+                      f"{row['actual_value']}{row['actual_unit']}",
+                      f"[{colours[row['status']]}]{row['status']}[/]",
+                      f"{target['document']}:{target['line']}", f"{actual['document']}:{actual['line']}")
+    stdout.print(table)
+    counts = {status: sum(r["status"] == status for r in rows) for status in ("met", "missed", "unclear")}
+    stdout.print(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+
+def print_coverage(entries: list[dict], as_json: bool = False) -> None:
+    """Per plan: how many tasks the report states, where the report ends, the gaps both ways."""
+    if as_json:
+        print_json(entries)
+        return
+    if not entries:
+        stdout.print("no responsibility plan in the graph")
+        return
+    for entry in entries:
+        stdout.print(f"[bold]{entry['plan']}[/] ({entry['year']}) against {entry['report'] or 'no report in the graph'}")
+        stdout.print(f"  {entry['linked']} of {entry['tasks']} tasks are stated in the report")
+        end = entry["report_end"]
+        if end and not end["complete"]:
+            first = entry["after_report_end"][0]["code"] if entry["after_report_end"] else "-"
+            stdout.print(f"  the report text stops at line {end['line']} (\"…{end['text'][-20:]}\"): "
+                         f"{len(entry['after_report_end'])} tasks from {first} on come after it and are not checked")
+        if entry["unlinked"]:
+            table = Table(title="plan tasks with no report passage")
+            for column in ("code", "line", "text"):
+                table.add_column(column)
+            for task in entry["unlinked"]:
+                table.add_row(task["code"], str(task["line"] or ""), task["text"][:60])
+            stdout.print(table)
+        if entry["uncarried_commitments"]:
+            table = Table(title="report commitments no plan task carries")
+            for column in ("line", "indicator", "text"):
+                table.add_column(column)
+            for row in entry["uncarried_commitments"]:
+                table.add_row(str(row["line"] or ""), row["indicator"], row["text"][:60])
+            stdout.print(table)

@@ -10,7 +10,6 @@ The report of the plan's year and jurisdiction is found by :mod:`kg.link`.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pyoxigraph as ox
@@ -69,38 +68,3 @@ def coverage(store: ox.Store) -> list[dict]:
 
 def _task(task: dict) -> dict:
     return {"code": task["code"], "line": task["line"], "text": task["text"]}
-
-
-def print_coverage(entries: list[dict], as_json: bool = False) -> None:
-    if as_json:
-        print(json.dumps(entries, ensure_ascii=False, indent=2))
-        return
-    from rich.table import Table
-
-    from .console import stdout
-
-    if not entries:
-        stdout.print("no responsibility plan in the graph")
-        return
-    for entry in entries:
-        stdout.print(f"[bold]{entry['plan']}[/] ({entry['year']}) against {entry['report'] or 'no report in the graph'}")
-        stdout.print(f"  {entry['linked']} of {entry['tasks']} tasks are stated in the report")
-        end = entry["report_end"]
-        if end and not end["complete"]:
-            first = entry["after_report_end"][0]["code"] if entry["after_report_end"] else "-"
-            stdout.print(f"  the report text stops at line {end['line']} (\"…{end['text'][-20:]}\"): "
-                         f"{len(entry['after_report_end'])} tasks from {first} on come after it and are not checked")
-        if entry["unlinked"]:
-            table = Table(title="plan tasks with no report passage")
-            for column in ("code", "line", "text"):
-                table.add_column(column)
-            for task in entry["unlinked"]:
-                table.add_row(task["code"], str(task["line"] or ""), task["text"][:60])
-            stdout.print(table)
-        if entry["uncarried_commitments"]:
-            table = Table(title="report commitments no plan task carries")
-            for column in ("line", "indicator", "text"):
-                table.add_column(column)
-            for row in entry["uncarried_commitments"]:
-                table.add_row(str(row["line"] or ""), row["indicator"], row["text"][:60])
-            stdout.print(table)

@@ -16,7 +16,6 @@ in another, one row.  The status rules (also in docs/reports.md):
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from decimal import Decimal
 
@@ -118,31 +117,3 @@ def track(store: ox.Store, year: int | None = None) -> list[dict]:
             "evidence": [_evidence(target, "target"), _evidence(actual, "actual")],
         })
     return rows
-
-
-def print_track(rows: list[dict], as_json: bool = False) -> None:
-    """The rows as a table (with a count per status) or as a JSON array."""
-    if as_json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    from rich.table import Table
-
-    from .console import stdout
-
-    if not rows:
-        stdout.print("no indicator has both a target and a result for that year in the graph")
-        return
-    table = Table(title="promises against results")
-    for column in ("year", "indicator", "target", "actual", "status", "target from", "actual from"):
-        table.add_column(column)
-    colours = {"met": "green", "missed": "red", "unclear": "yellow"}
-    for row in rows:
-        target, actual = row["evidence"]
-        table.add_row(str(row["year"]), row["indicator"],
-                      f"{row['target_value']}{row['target_unit']}{row['comparator']}",
-                      f"{row['actual_value']}{row['actual_unit']}",
-                      f"[{colours[row['status']]}]{row['status']}[/]",
-                      f"{target['document']}:{target['line']}", f"{actual['document']}:{actual['line']}")
-    stdout.print(table)
-    counts = {status: sum(r["status"] == status for r in rows) for status in ("met", "missed", "unclear")}
-    stdout.print(", ".join(f"{n} {s}" for s, n in counts.items()))

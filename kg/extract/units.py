@@ -66,7 +66,6 @@ def _split_bracket(element: str) -> tuple[str, str | None]:
     """``X〈Y〉`` -> (X, Y); an element without a trailing bracket -> (element, None)."""
     element = element.strip()
     if element and element[-1] in "〉>":
-        opener = "〈" if element[-1] == "〉" else "<"
         depth = 0
         for i in range(len(element) - 1, -1, -1):
             if element[i] in "〉>":
@@ -75,7 +74,6 @@ def _split_bracket(element: str) -> tuple[str, str | None]:
                 depth -= 1
                 if depth == 0:
                     return element[:i].strip(), element[i + 1:-1].strip()
-        del opener
     return element, None
 
 
