@@ -574,11 +574,10 @@ def write_serialization(nt_path: str, target: str, name: str) -> None:
     """Stream graph.nt into Turtle or JSON-LD (the same prefixes as :func:`kg.graph.serialize`)."""
     import pyoxigraph as ox
 
-    from .ns import PREFIXES
+    from .graph import serialization_prefixes
 
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-    if name == "ttl":
-        prefixes = {p: ns for p, ns in prefixes.items() if p != "id"}  # id:unit/… is not a valid prefixed name
+    with open(nt_path, encoding="utf-8") as handle:
+        prefixes = serialization_prefixes(name, handle.read())
     formats = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
     part = target + ".part"
     ox.serialize(ox.parse(path=nt_path, format=ox.RdfFormat.N_TRIPLES), part, formats[name], prefixes=prefixes)

@@ -243,10 +243,41 @@ def serialize(triples, format_name: str) -> bytes:
         "nq": ox.RdfFormat.N_QUADS,
         "trig": ox.RdfFormat.TRIG,
     }
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if format_name in ("ttl", "trig", "jsonld") else None
-    if format_name in ("ttl", "trig") and prefixes:
-        prefixes = {p: ns for p, ns in prefixes.items() if p != "id"}  # id:unit/… is not a valid prefixed name
-    return ox.serialize(triples, format=formats[format_name], prefixes=prefixes)
+    triples = list(triples)
+    iris = "\n".join(f"<{t.subject.value}> <{t.object.value}>" for t in triples
+                     if isinstance(t.object, ox.NamedNode) and isinstance(t.subject, ox.NamedNode))
+    return ox.serialize(triples, format=formats[format_name], prefixes=serialization_prefixes(format_name, iris))
+
+
+# namespaces of instances whose local names are valid in Turtle, and the prefix each gets:
+# id:task/{plan}/2-12 -> {plan}:2-12, id:unit/武汉市/市发改委 -> 武汉市:市发改委
+_READABLE_NAMESPACES = [
+    (re.compile(r"<(https://w3id\.org/govkg/id/task/([^/>]+)/)"), "{}"),
+    (re.compile(r"<(https://w3id\.org/govkg/id/unit/([^/>]+)/)"), "{}"),
+    (re.compile(r"<(https://w3id\.org/govkg/id/doc/([^/>]+)/passage/)"), "{}.passage"),
+    (re.compile(r"<(https://w3id\.org/govkg/id/project/([^/>]+)/)"), "{}.project"),
+]
+_PN_PREFIX = re.compile(r"^[A-Za-z\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*(?<!\.)$")
+
+
+def serialization_prefixes(format_name: str, iris: str = "") -> dict | None:
+    """Prefixes for Turtle, TriG and JSON-LD: the vocabularies, plus one per plan, jurisdiction and
+    document found in ``iris`` (N-Triples text), so the files read ``武汉市:市发改委 gk:leads plan:2-12``
+    instead of long IRIs.  Sorted, so output is deterministic."""
+    if format_name not in ("ttl", "trig", "jsonld"):
+        return None
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    if format_name == "jsonld":
+        return prefixes
+    del prefixes["id"]  # id:unit/… is not a valid prefixed name
+    found = {"doc": str(ID) + "doc/"}
+    for pattern, name in _READABLE_NAMESPACES:
+        for namespace, key in set(pattern.findall(iris)):
+            prefix = name.format(key)
+            if _PN_PREFIX.match(prefix) and prefix not in prefixes:
+                found[prefix] = namespace
+    prefixes.update(sorted(found.items()))
+    return prefixes
 
 
 def to_rdflib(triples):
