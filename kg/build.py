@@ -40,7 +40,7 @@ INPUT_SUFFIXES = {".txt", ".text", ".md"}
 CACHE_DIR = "cache"
 REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
-CACHE_FORMAT = 2  # bump when the cache entries change shape
+CACHE_FORMAT = 3  # bump when the cache entries change shape
 MERGE_FAN_IN = 200  # files merged at once (keeps open files and memory bounded)
 
 
@@ -68,6 +68,7 @@ class BuildResult:
     built: bool = True  # False when --strict refused to build
     network: dict = field(default_factory=dict)
     up_to_date: bool = False  # nothing changed: the previous output was kept
+    store_mode: str = ""  # "bulk": loaded anew; "update": the previous store with changed documents swapped
 
     @property
     def failed(self) -> list:
@@ -140,11 +141,12 @@ def build_document(path: str, kind: str | None, knowledge: str, cache: str, time
     except OSError as exc:
         return DocumentResult(path=path, ok=False, error=exc.strerror or str(exc), cacheable=False), None
     key = _cache_key(knowledge, Path(path), data, kind)
-    result = process_document(path, data, kind, validate=True, timeout=timeout)
+    result = process_document(path, data, kind, validate=True, facts=True, timeout=timeout)
     del data
     if result.cacheable:
         _write_entry(Path(cache), key, result)
     result.nquads = ""
+    result.facts = {}
     return result, key
 
 
@@ -152,20 +154,48 @@ def _work(args):
     return build_document(*args)
 
 
+# a document's cache entry: <key>.json (its record) and, when it was built, its share of the
+# graph files (kg.fragments) and the facts the cross-document step may need
+FRAGMENTS = (".nq", ".nt", ".shared.nq", ".ttl", ".jsonld", ".facts.json")
+
+
 def _write_entry(cache: Path, key: str, result) -> None:
-    """``<key>.nq`` (the document's sorted N-Quads) and ``<key>.json`` (its record), each written atomically."""
-    nq = cache / f"{key}.nq"
-    tmp = cache / f".{key}.nq.part"
-    tmp.write_text(result.nquads, encoding="utf-8")
-    os.replace(tmp, nq)
+    """Write a document's cache entry, each file atomically, the record last (it marks the entry whole)."""
+    from .fragments import jsonld_nodes, split_lines, turtle
+
+    if result.ok:
+        lines = result.nquads.splitlines(keepends=True)
+        local, shared = split_lines(lines)
+        local_nt = "".join(local)
+        result.graph = lines[0][lines[0].rfind(" <", 0, len(lines[0]) - 3) + 2:-4] if lines else ""
+        result.local_triples = len(local)
+        result.links = _fact_keys(result.facts)
+        texts = {".nq": result.nquads, ".nt": local_nt, ".shared.nq": "".join(shared),
+                 ".ttl": turtle(local_nt, f"document {Path(result.path).name}"), ".jsonld": jsonld_nodes(local_nt),
+                 ".facts.json": json.dumps(result.facts, ensure_ascii=False, sort_keys=True)}
+        for suffix, text in texts.items():
+            _write_atomic(cache / f"{key}{suffix}", text)
     record = {name: getattr(result, name) for name in _RECORD_FIELDS}
-    tmp = cache / f".{key}.json.part"
-    tmp.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, cache / f"{key}.json")
+    _write_atomic(cache / f"{key}.json", json.dumps(record, ensure_ascii=False, sort_keys=True))
+
+
+def _write_atomic(target: Path, text: str) -> None:
+    tmp = target.with_name(f".{target.name}.part")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def _fact_keys(facts: dict) -> dict:
+    """What a document's facts are about, so the build loads only the facts that can meet."""
+    def keys(name):
+        return sorted({(row["jurisdiction"], row["year"]) for row in facts.get(name, ())})
+
+    return {"plans": keys("plan_tasks"), "reports": keys("report_passages"),
+            "placements": len(facts.get("placement_tasks", ())) + len(facts.get("placements", ()))}
 
 
 _RECORD_FIELDS = ("ok", "kind", "error", "problems", "counts", "sha256", "quads", "violations", "deferred",
-                  "validated", "debug")
+                  "validated", "debug", "graph", "local_triples", "links")
 
 
 def _load_entry(cache: Path, key: str, path: Path):
@@ -174,7 +204,7 @@ def _load_entry(cache: Path, key: str, path: Path):
     meta = cache / f"{key}.json"
     try:
         record = json.loads(meta.read_text(encoding="utf-8"))
-        if record.get("ok") and not (cache / f"{key}.nq").is_file():
+        if record.get("ok") and not all((cache / f"{key}{suffix}").is_file() for suffix in FRAGMENTS):
             return None
         return DocumentResult(path=str(path), **{name: record[name] for name in _RECORD_FIELDS})
     except (OSError, ValueError, KeyError, TypeError):
@@ -233,7 +263,8 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
                 cached = _load_entry(cache, key, path) if (options.incremental and key) else None
                 if cached is not None:
                     if cached.ok:
-                        _link(cache / f"{key}.nq", tmp / CACHE_DIR / f"{key}.nq")
+                        for suffix in FRAGMENTS:
+                            _link(cache / f"{key}{suffix}", tmp / CACHE_DIR / f"{key}{suffix}")
                     _link(cache / f"{key}.json", tmp / CACHE_DIR / f"{key}.json")
                     results[index] = cached
                     reused += 1
@@ -334,47 +365,43 @@ def _up_to_date(out_dir: Path, manifest: dict, files, keys, progress) -> BuildRe
 def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: BuildOptions) -> None:
     """graph.nq/.nt/.ttl/.jsonld, the store and the validation report.
 
-    The store is bulk-loaded first (once: the cross-document step, which needs every
-    document at once, queries it, and its statements are added to it); then the
-    documents' sorted N-Quads are merged into the files while Turtle and JSON-LD are
-    written by two more processes; the whole-graph SHACL checks need only what the
-    merge collected, not the store.
+    The cross-document statements come from the documents' cached facts; the graph
+    files are the documents' cached shares end to end (:mod:`kg.fragments`) plus the
+    merged statements about shared subjects; the store is loaded in a thread meanwhile
+    (updated from the previous build's store when few documents changed); the
+    whole-graph SHACL checks need only what the merge of the shared statements collected.
     """
+    from .crossdoc import link_facts
+    from .fragments import object_is_local
+
     cache = tmp / CACHE_DIR
-    parts = [cache / f"{key}.nq" for document, key in zip(documents, keys) if document.ok and key]
-    store_input = tmp / ".store-input.nq"
-    with open(store_input, "wb") as out:
-        for part in parts:
-            with open(part, "rb") as handle:
-                shutil.copyfileobj(handle, out, 1 << 20)
-    store = _load_store(tmp, store_input)
-    store_input.unlink()
-    try:
-        # statements that need several documents: plan task <-> report passage, project placements
-        cross = _cross_document(store, tmp / ".cross-document.nq")
-    finally:
-        store.flush()
-        del store
-    extra_results, extra_deferred = cross
-    if (tmp / ".cross-document.nq").stat().st_size:
-        parts.append(tmp / ".cross-document.nq")
-    writers = []
+    built = [(document, key) for document, key in zip(documents, keys) if document.ok and key]
+    cross_path = tmp / ".cross-document.nq"
+    shared_path = tmp / ".shared.nt"
+    cross_quads = link_facts(_needed_facts(built, cache))
+    extra_results, extra_deferred = _write_cross_document(cross_quads, cross_path)
+    _concatenate([cache / f"{key}.nq" for _, key in built] + [cross_path], tmp / "graph.nq")
+    loader = _StoreLoader(tmp, options.out_dir if options.incremental else None, built, cross_path)
+    loader.start()
     try:
         predicates, typed = _union_needs(documents)
         typed |= {value for _, _, value in extra_deferred}
-        merged = merge_graphs(parts, tmp / "graph.nq", tmp / "graph.nt", tmp, predicates, typed)
-        result.triples = merged["triples"]
-        writers = [_start_writer(tmp / "graph.nt", tmp / f"graph.{name}", name) for name in ("ttl", "jsonld")]
-        results, shacl_ok = _validate(documents, merged, extra_results, extra_deferred)
+        merged = merge_graphs([cache / f"{key}.shared.nq" for _, key in built] + [cross_path], None, shared_path,
+                              tmp, predicates, typed, skip=object_is_local)
+        result.triples = sum(document.local_triples for document, _ in built) + merged["triples"]
+        _write_files(tmp, [key for _, key in built], shared_path)
     finally:
-        for writer in writers:
-            writer.wait()
-        (tmp / ".cross-document.nq").unlink(missing_ok=True)
-    for writer in writers:
-        if writer.returncode != 0:
-            detail = writer.stderr.read().decode("utf-8", "replace").strip().splitlines()
-            raise GovkgError(f"writing {writer.args[-2]} failed: {detail[-1] if detail else writer.returncode}")
-        writer.stderr.close()
+        store = loader.finish()
+    result.store_mode = loader.mode
+    try:
+        missing = {node for node in typed if node not in merged["types"]}
+        merged["types"].update(_types_from_store(store, missing))  # nodes only one document describes
+    finally:
+        store.flush()
+        del store
+    cross_path.unlink(missing_ok=True)
+    shared_path.unlink(missing_ok=True)
+    results, shacl_ok = _validate(documents, merged, extra_results, extra_deferred)
     if shacl_ok:
         from .shacl import report_text, report_turtle
 
@@ -388,22 +415,89 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
         result.network = _network_outputs(tmp)
 
 
-def _checked_part(path: Path) -> DocumentResult:
-    """A graph that is not a document (the cross-document statements), checked as one."""
+def _needed_facts(built, cache: Path) -> list[dict]:
+    """The facts of the documents that can take part in a cross-document statement.
+
+    A plan's tasks matter only when a report of its jurisdiction and year is built too
+    (and the other way round); placement facts always matter.  Most documents of a large
+    corpus have nothing to meet, and their facts are never read.
+    """
+    plans = {tuple(k) for document, _ in built for k in document.links.get("plans", ())}
+    reports = {tuple(k) for document, _ in built for k in document.links.get("reports", ())}
+    facts = []
+    for document, key in built:
+        links = document.links
+        if (links.get("placements") or any(tuple(k) in reports for k in links.get("plans", ()))
+                or any(tuple(k) in plans for k in links.get("reports", ()))):
+            facts.append(json.loads((cache / f"{key}.facts.json").read_text(encoding="utf-8")))
+    return facts
+
+
+def _write_cross_document(quads, target: Path) -> tuple[list, list]:
+    """Write the cross-document statements, sorted, to ``target``; return their own SHACL results and deferred checks."""
     import pyoxigraph as ox
 
-    from .shacl import validate_quads
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8") if quads else ""
+    lines = sorted(line for line in text.splitlines() if line)
+    target.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    if not quads:
+        return [], []
+    from .shacl import UnsupportedShape, validate_quads
 
-    from .pipeline import DocumentResult
-
-    part = DocumentResult(path=str(path), ok=True)
     try:
-        results, part.deferred = validate_quads(list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)))
-        part.violations = [r.as_list() for r in results]
-        part.validated = True
-    except Exception:  # shapes beyond kg.shacl: the whole graph goes to pySHACL instead
-        part.validated = False
-    return part
+        results, deferred = validate_quads(set(quads))
+    except UnsupportedShape:
+        return [], []
+    return [r.as_list() for r in results], deferred
+
+
+def _concatenate(parts: list[Path], target: Path, head: str = "", separator: bytes = b"", tail: str = "") -> None:
+    """``target`` = ``head`` + the non-empty ``parts`` joined by ``separator`` + ``tail``, copied in large blocks."""
+    with open(target, "wb") as out:
+        out.write(head.encode("utf-8"))
+        first = True
+        for part in parts:
+            if separator and part.stat().st_size == 0:
+                continue
+            if not first:
+                out.write(separator)
+            first = False
+            with open(part, "rb") as handle:
+                shutil.copyfileobj(handle, out, 1 << 22)
+        out.write(tail.encode("utf-8"))
+
+
+def _write_files(tmp: Path, keys: list[str], shared_path: Path) -> None:
+    """graph.nt, graph.ttl and graph.jsonld: each document's share, then the merged shared statements."""
+    from .fragments import jsonld_nodes, turtle
+
+    cache = tmp / CACHE_DIR
+    shared = shared_path.read_text(encoding="utf-8")
+    _concatenate([cache / f"{key}.nt" for key in keys] + [shared_path], tmp / "graph.nt")
+    shared_part = tmp / ".shared.ttl"
+    shared_part.write_text(turtle(shared, "statements several documents may share: units, districts, projects, "
+                                          "cross-document links"), encoding="utf-8")
+    _concatenate([cache / f"{key}.ttl" for key in keys] + [shared_part], tmp / "graph.ttl",
+                 head="# govkg graph: the statements of each document, then those documents share\n")
+    shared_part.write_text(jsonld_nodes(shared), encoding="utf-8")
+    _concatenate([cache / f"{key}.jsonld" for key in keys] + [shared_part], tmp / "graph.jsonld",
+                 head="[\n", separator=b",\n", tail="\n]\n")
+    shared_part.unlink()
+
+
+def _types_from_store(store, nodes: set[str]) -> dict[str, set[str]]:
+    """The rdf:type IRIs of ``nodes`` (written ``<iri>``), looked up in the store."""
+    import pyoxigraph as ox
+
+    rdf_type = ox.NamedNode(RDF_TYPE_NT[1:-1])
+    types: dict[str, set[str]] = {}
+    for node in nodes:
+        if node.startswith("<") and node.endswith(">"):
+            found = {quad.object.value for quad in store.quads_for_pattern(ox.NamedNode(node[1:-1]), rdf_type, None)
+                     if isinstance(quad.object, ox.NamedNode)}
+            if found:
+                types[node] = found
+    return types
 
 
 def _union_needs(documents) -> tuple[set[str] | None, set[str]]:
@@ -418,51 +512,113 @@ def _union_needs(documents) -> tuple[set[str] | None, set[str]]:
     return predicates, typed
 
 
-def _load_store(folder: Path, nquads: Path):
-    """Bulk-load ``<folder>/store`` from an N-Quads file; the store stays open for the cross-document step."""
-    import pyoxigraph as ox
+class _StoreLoader:
+    """Loads ``<tmp>/store`` in a thread (Oxigraph's loader releases the GIL) while the files are written.
 
-    from .store import STORE_DIR
-
-    store = ox.Store(str(folder / STORE_DIR))
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    return store
-
-
-def _cross_document(store, target: Path) -> tuple[list, list]:
-    """Run the cross-document step on the loaded store; add its statements to the store and to ``target``.
-
-    Returns the SHACL results and deferred checks of those statements alone.
+    When the previous build's store is there and only a few documents changed, it is
+    copied (a RocksDB checkpoint: hard links, no data copied), the graphs of removed or
+    changed documents and the old cross-document graph are dropped, and only the new
+    documents are loaded; otherwise graph.nq is bulk-loaded into a new store.
     """
-    import pyoxigraph as ox
 
-    try:
-        from .crossdoc import link_documents
-    except ImportError:
-        target.write_text("", encoding="utf-8")
-        return [], []
-    quads = set(link_documents(store))
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8") if quads else ""
-    lines = sorted(line for line in text.splitlines() if line)
-    target.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    if not quads:
-        return [], []
-    store.extend(quads)
-    from .shacl import UnsupportedShape, validate_quads
+    INCREMENTAL_SHARE = 0.25  # above this share of changed documents a full bulk load is faster
 
+    def __init__(self, tmp: Path, out_dir: Path | None, built, cross_path: Path):
+        """``out_dir``: where the previous build is (None: always load anew)."""
+        import threading
+
+        self.tmp, self.out_dir, self.built, self.cross_path = tmp, out_dir, built, cross_path
+        self.store = None
+        self.error: BaseException | None = None
+        self.mode = ""
+        self.thread = threading.Thread(target=self._run, name="govkg-store-loader", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def finish(self):
+        self.thread.join()
+        if self.error is not None:
+            raise GovkgError(f"loading the store failed: {self.error}") from self.error
+        return self.store
+
+    def _run(self) -> None:
+        try:
+            self.store = (self.out_dir and self._update()) or self._bulk_load()
+        except BaseException as exc:  # re-raised in the building thread by finish()
+            self.error = exc
+
+    def _bulk_load(self):
+        import pyoxigraph as ox
+
+        from .store import STORE_DIR
+
+        shutil.rmtree(self.tmp / STORE_DIR, ignore_errors=True)
+        store = ox.Store(str(self.tmp / STORE_DIR))
+        store.bulk_load(path=str(self.tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+        self.mode = "bulk"
+        return store
+
+    def _update(self):
+        """The previous store, patched; None when a full load is the better (or only) way."""
+        import pyoxigraph as ox
+
+        from .crossdoc import GRAPH as CROSS_GRAPH
+        from .store import STORE_DIR
+
+        previous = _previous_graphs(self.out_dir)
+        if previous is None or not (self.out_dir / STORE_DIR).is_dir():
+            return None
+        keys = {key for _, key in self.built}
+        added = [(document, key) for document, key in self.built if key not in previous]
+        kept_graphs = {previous[key] for key in keys if key in previous}
+        dropped = {graph for key, graph in previous.items() if key not in keys}
+        dropped |= {document.graph for document, _ in added}
+        if len(added) > max(4, self.INCREMENTAL_SHARE * len(self.built)) or dropped & kept_graphs:
+            return None  # many changes, or two files share a graph name: load everything
+        old = ox.Store.read_only(str(self.out_dir / STORE_DIR))
+        try:
+            old.backup(str(self.tmp / STORE_DIR))
+        finally:
+            del old
+        store = ox.Store(str(self.tmp / STORE_DIR))
+        for graph in sorted(dropped | {CROSS_GRAPH.value}):
+            store.remove_graph(ox.NamedNode(graph))
+        for _, key in added:
+            store.load(path=str(self.tmp / CACHE_DIR / f"{key}.nq"), format=ox.RdfFormat.N_QUADS)
+        store.load(path=str(self.cross_path), format=ox.RdfFormat.N_QUADS)
+        self.mode = "update"
+        return store
+
+
+def _previous_graphs(out_dir: Path) -> dict[str, str] | None:
+    """The previous build's documents: cache key -> named graph (None when that build cannot be read)."""
     try:
-        results, deferred = validate_quads(quads)
-    except UnsupportedShape:
-        return [], []
-    return [r.as_list() for r in results], deferred
+        report = json.loads((out_dir / REPORT_FILE).read_text(encoding="utf-8"))
+        graphs = {}
+        for _, key in report["manifest"]["inputs"]:
+            if not key:
+                continue
+            record = json.loads((out_dir / CACHE_DIR / f"{key}.json").read_text(encoding="utf-8"))
+            if record.get("ok"):
+                if not record.get("graph"):
+                    return None
+                graphs[key] = record["graph"]
+        return graphs
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 RDF_TYPE_NT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def merge_graphs(parts: list[Path], nq_path: Path, nt_path: Path, scratch: Path,
-                 predicates: set[str] | None = None, typed: set[str] | None = None) -> dict:
-    """Merge documents' sorted N-Quads files into graph.nq and graph.nt (both sorted, each line once).
+def merge_graphs(parts: list[Path], nq_path: Path | None, nt_path: Path, scratch: Path,
+                 predicates: set[str] | None = None, typed: set[str] | None = None,
+                 skip: Callable[[str], bool] | None = None) -> dict:
+    """Merge sorted N-Quads files into N-Quads (``nq_path``, unless None) and N-Triples (both sorted, each line once).
+
+    The build merges the documents' shared statements (:mod:`kg.fragments`) this way;
+    lines for which ``skip`` is true are merged but not written (nor counted).
 
     Streams: memory holds one line per merged file, plus what the whole-graph SHACL checks
     need: for the subjects that more than one named graph describes (``shared``), their
@@ -510,7 +666,7 @@ def merge_graphs(parts: list[Path], nq_path: Path, nt_path: Path, scratch: Path,
 
     handles = [open(path, encoding="utf-8") for path in parts]
     try:
-        with open(nq_path, "w", encoding="utf-8") as nq, open(nt_path, "w", encoding="utf-8") as nt:
+        with open(nq_path or os.devnull, "w", encoding="utf-8") as nq, open(nt_path, "w", encoding="utf-8") as nt:
             last_quad = last_triple = None
             for line in heapq.merge(*handles):
                 if line == last_quad:
@@ -528,9 +684,10 @@ def merge_graphs(parts: list[Path], nq_path: Path, nt_path: Path, scratch: Path,
                 graph_types.setdefault(graph, set())
                 if triple != last_triple:
                     last_triple = triple
-                    nt.write(triple + " .\n")
                     group.append(triple + " .\n")
-                    triples += 1
+                    if skip is None or not skip(line):
+                        nt.write(triple + " .\n")
+                        triples += 1
                 if line.startswith(RDF_TYPE_NT, space + 1) and line.startswith("<", space + 2 + len(RDF_TYPE_NT)):
                     type_iri = triple[space + 3 + len(RDF_TYPE_NT):-1]
                     graph_types[graph].add(type_iri)
@@ -558,30 +715,6 @@ def _merge_quads(parts: list[Path], target: Path) -> None:
     finally:
         for handle in handles:
             handle.close()
-
-
-def _start_writer(nt_path: Path, target: Path, name: str):
-    """Write Turtle or JSON-LD in another process (a fresh interpreter: no fork beside the loader thread)."""
-    import subprocess
-    import sys
-
-    code = "import sys; from kg.build import write_serialization; write_serialization(*sys.argv[1:4])"
-    return subprocess.Popen([sys.executable, "-c", code, str(nt_path), str(target), name],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def write_serialization(nt_path: str, target: str, name: str) -> None:
-    """Stream graph.nt into Turtle or JSON-LD (the same prefixes as :func:`kg.graph.serialize`)."""
-    import pyoxigraph as ox
-
-    from .graph import serialization_prefixes
-
-    with open(nt_path, encoding="utf-8") as handle:
-        prefixes = serialization_prefixes(name, handle.read())
-    formats = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
-    part = target + ".part"
-    ox.serialize(ox.parse(path=nt_path, format=ox.RdfFormat.N_TRIPLES), part, formats[name], prefixes=prefixes)
-    os.replace(part, target)
 
 
 def _validate(documents, merged: dict, extra_results=(), extra_deferred=()) -> tuple[list, bool]:

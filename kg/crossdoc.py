@@ -34,37 +34,73 @@ def _governments() -> dict[str, dict]:
     return {row["government"]: row for row in read_tsv("districts.tsv") if row.get("government")}
 
 
+# what each document contributes to the cross-document step: rows of these queries, run on
+# the document alone in its build worker (cached with it), so the step needs no store
+FACT_QUERIES = {"plan_tasks": "coverage_plan_tasks", "report_passages": "coverage_report_passages",
+                "placement_tasks": "project_plan_tasks", "placements": "project_placements"}
+
+
+def document_facts(store: ox.Store) -> dict[str, list[dict]]:
+    """The rows the cross-document step needs from the documents in ``store``.
+
+    ``placement_tasks`` keeps only the tasks whose responsible units include exactly
+    one district government (the only ones that can place a project), one row per task
+    with its units' labels in ``units``.
+    """
+    facts = {name: select(store, query(name_of)) for name, name_of in FACT_QUERIES.items()
+             if name != "placement_tasks"}
+    tasks: dict[str, dict] = {}
+    for row in select(store, query("project_plan_tasks")):
+        task = tasks.setdefault(row["task"], {**{k: v for k, v in row.items() if k != "unitLabel"}, "units": set()})
+        task["units"].add(row["unitLabel"])
+    governments = _governments()
+    facts["placement_tasks"] = [
+        {**task, "units": sorted(task["units"])} for iri_text, task in sorted(tasks.items())
+        if len({governments[u]["name"] for u in task["units"] if u in governments}) == 1]
+    return facts
+
+
+def facts_of_quads(quads) -> dict[str, list[dict]]:
+    """:func:`document_facts` of one document's statements."""
+    store = ox.Store()
+    store.extend(quads)
+    return document_facts(store)
+
+
 def link_documents(store: ox.Store) -> list[ox.Quad]:
     """The cross-document statements for a store holding every document's statements."""
-    from .link import task_links
+    return link_facts([document_facts(store)])
+
+
+def link_facts(facts: list[dict]) -> list[ox.Quad]:
+    """The cross-document statements from the facts of every document (see :func:`document_facts`)."""
+    from .link import link_tasks
 
     quads: set[ox.Quad] = set()
 
     def add(s, p, o):
         quads.add(ox.Quad(s, p, o, GRAPH))
 
-    for plan in task_links(store):
+    def rows(name):
+        return [row for entry in facts for row in entry.get(name, ())]
+
+    for plan in link_tasks(rows("plan_tasks"), rows("report_passages")):
         for task in plan.tasks:
             for passage in task["passages"]:
                 add(ox.NamedNode(task["task"]), PROV_DERIVED, ox.NamedNode(passage))
-    _plan_placements(store, add)
-    _located(store, add, quads)
+    _plan_placements(rows("placement_tasks"), add)
+    _located(rows("placements"), add, quads)
     return sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
 
 
-def _plan_placements(store: ox.Store, add) -> None:
+def _plan_placements(task_rows: list[dict], add) -> None:
     from .extract.projects import find_projects
     from .extract.reports import project_key
     from .nlp import mentions
     from .segment_reports import Sentence
 
-    tasks: dict[str, dict] = {}
-    for row in select(store, query("project_plan_tasks")):
-        task = tasks.setdefault(row["task"], {**row, "units": set()})
-        task["units"].add(row["unitLabel"])
     governments = _governments()
-    for iri_text in sorted(tasks):
-        task = tasks[iri_text]
+    for task in sorted(task_rows, key=lambda row: row["task"]):
         districts = {governments[u]["name"] for u in task["units"] if u in governments}
         if len(districts) != 1:
             continue  # no district, or several: the task does not say where
@@ -115,10 +151,10 @@ class _Sink:
         self.add = add
 
 
-def _located(store: ox.Store, add, new_quads: set) -> None:
-    """gk:locatedIn where all the placements of a project agree (those in the store and the new ones)."""
+def _located(placement_rows: list[dict], add, new_quads: set) -> None:
+    """gk:locatedIn where all the placements of a project agree (the documents' and the new ones)."""
     placed: dict[str, set[str]] = defaultdict(set)
-    for row in select(store, query("project_placements")):
+    for row in placement_rows:
         placed[row["project"]].add(row["district"])
     for quad in new_quads:
         if quad.predicate == gk("placedIn"):
@@ -128,31 +164,3 @@ def _located(store: ox.Store, add, new_quads: set) -> None:
         districts = placed[project]
         if len(districts) == 1:
             add(ox.NamedNode(project), gk("locatedIn"), ox.NamedNode(next(iter(districts))))
-
-
-def link_nquads(lines: list[str]) -> list[str]:
-    """:func:`link_documents` on N-Quads lines; returns N-Quads lines (what kg.build merges)."""
-    store = ox.Store()
-    store.load("\n".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    quads = link_documents(store)
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
-    return sorted(line for line in text.splitlines() if line)
-
-
-def link_parts(parts: list, target) -> "Path":
-    """:func:`link_documents` over documents' N-Quads files; writes the result, sorted, to ``target``.
-
-    This is the build hook: ``kg.build`` merges the returned file with the
-    documents' own (every file sorted as lines, as its merge expects).
-    """
-    from pathlib import Path
-
-    store = ox.Store()
-    for part in parts:
-        store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
-    quads = link_documents(store)
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8") if quads else ""
-    lines = sorted(line for line in text.splitlines() if line)
-    target = Path(target)
-    target.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    return target

@@ -65,16 +65,25 @@ def match(task_text: str, passages: list[tuple[str, set[str]]], index: dict[str,
 
 
 def task_links(store: ox.Store) -> list[TaskLinks]:
-    """For every plan: its tasks in plan order, each with the report passages it derives from."""
+    """For every plan in ``store``: its tasks in plan order, each with the report passages it derives from."""
+    return link_tasks(select(store, query("coverage_plan_tasks")), select(store, query("coverage_report_passages")))
+
+
+def link_tasks(task_rows, passage_rows) -> list[TaskLinks]:
+    """:func:`task_links` on the rows of the queries coverage_plan_tasks and coverage_report_passages.
+
+    The rows may come from one store of every document or from each document alone
+    (what ``kg build`` keeps per document, so the cross-document step needs no store).
+    """
     plans: dict[str, TaskLinks] = {}
-    for row in select(store, query("coverage_plan_tasks")):
+    for row in task_rows:
         plan = plans.setdefault(row["plan"], TaskLinks(row["plan"], row["planFile"], int(row["year"]), None, None,
                                                        [], []))
         plan.jurisdiction = row["jurisdiction"]
         plan.tasks.append({"task": row["task"], "code": row["code"], "text": row["text"], "start": int(row["start"]),
                            "line": int(row["line"]) if row.get("line") else None, "passages": []})
     reports: dict[tuple, dict] = defaultdict(lambda: {"passages": []})
-    for row in select(store, query("coverage_report_passages")):
+    for row in passage_rows:
         entry = reports[(row["jurisdiction"], int(row["year"]), row["report"])]
         entry["file"] = row["reportFile"]
         entry["passages"].append({"passage": row["passage"], "text": row["text"], "start": int(row["start"]),

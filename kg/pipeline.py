@@ -36,6 +36,11 @@ class DocumentResult:
     violations: list = field(default_factory=list)  # SHACL results of the document alone (kg.shacl.Result lists)
     deferred: list = field(default_factory=list)  # class checks of nodes other documents describe
     validated: bool = False
+    facts: dict = field(default_factory=dict)  # what the cross-document step needs (kg.crossdoc.document_facts)
+    # set by kg.build when it writes the document's share of the graph files (kg.fragments)
+    graph: str = ""  # the document's named graph
+    local_triples: int = 0  # triples about the subjects only this document describes
+    links: dict = field(default_factory=dict)  # which cross-document facts it has (see kg.build)
     cacheable: bool = True  # False for outcomes that may differ next time (time limit, internal error)
 
 
@@ -68,12 +73,13 @@ def _plan_document(source: SourceText, info, data: bytes):
 
 
 def process_document(path: str, data: bytes, kind: str | None = None, *, validate: bool = False,
-                     timeout: float | None = None) -> DocumentResult:
+                     facts: bool = False, timeout: float | None = None) -> DocumentResult:
     """Build one document's statements; never raises for bad input (the result says why).
 
     ``nquads`` holds the document's named graph as N-Quads lines sorted as strings
     (so the graphs of many documents can be merged by streaming).  With ``validate``
-    the statements are also checked against the SHACL shapes (:mod:`kg.shacl`);
+    the statements are also checked against the SHACL shapes (:mod:`kg.shacl`); with
+    ``facts``, what the cross-document step needs is read off them (:mod:`kg.crossdoc`);
     ``timeout`` limits the seconds spent on the document.
     """
     digest = hashlib.sha256(data).hexdigest()
@@ -96,6 +102,10 @@ def process_document(path: str, data: bytes, kind: str | None = None, *, validat
                 result.violations = [r.as_list() for r in results]
                 result.deferred = deferred
                 result.validated = True
+            if facts:
+                from .crossdoc import facts_of_quads
+
+                result.facts = facts_of_quads(quads)
             return result
     except DocumentTimeout as exc:
         return DocumentResult(path=path, ok=False, error=str(exc), sha256=digest, cacheable=False,

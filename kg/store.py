@@ -19,14 +19,6 @@ STORE_DIR = "store"
 GRAPH_NT = "graph.nt"
 
 
-def load_store(out_dir: Path, nquads: Path) -> None:
-    """Create the persistent store under ``out_dir`` from an N-Quads file (one named graph per document)."""
-    store = pyoxigraph.Store(str(Path(out_dir) / STORE_DIR))
-    store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
-    store.flush()
-    del store
-
-
 def open_store(graph_dir: str | Path) -> pyoxigraph.Store:
     """Open the store of a built graph folder, read-only; fall back to loading graph.nt in memory."""
     graph_dir = Path(graph_dir)

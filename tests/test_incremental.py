@@ -78,17 +78,36 @@ def test_removed_document_leaves_the_graph(corpus, tmp_path, extracted):
 
     store = open_store(out)
     assert {g.value for g in store.named_graphs() if "/id/doc/" in g.value} == {"https://w3id.org/govkg/id/doc/a"}
-    assert len(list((out / "cache").glob("*.nq"))) == 1
+    assert len(list((out / "cache").glob("*.ttl"))) == 1  # one document's share of the files
+    assert result.store_mode == "update"  # the previous store, with b's graph dropped
+
+
+def _store_lines(out: Path) -> list[str]:
+    import pyoxigraph as ox
+
+    from kg.store import open_store
+
+    store = open_store(out)
+    try:
+        return sorted(ox.serialize(store, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+    finally:
+        del store
 
 
 def test_same_result_with_and_without_cache(corpus, tmp_path):
     build(_options(corpus, tmp_path / "one"))
     (corpus / "c.txt").write_text((corpus / "a.txt").read_text(encoding="utf-8").replace("1100", "1200"),
                                   encoding="utf-8")
-    build(_options(corpus, tmp_path / "one"))
-    build(_options(corpus, tmp_path / "two", incremental=False))
+    (corpus / "a.txt").write_text((corpus / "a.txt").read_text(encoding="utf-8").replace("1100", "1300"),
+                                  encoding="utf-8")
+    updated = build(_options(corpus, tmp_path / "one"))
+    fresh = build(_options(corpus, tmp_path / "two", incremental=False))
+    assert (updated.store_mode, fresh.store_mode) == ("update", "bulk")
     for name in ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", "validation.ttl"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+    # the store patched from the previous build's holds exactly what a fresh load holds
+    assert _store_lines(tmp_path / "one") == _store_lines(tmp_path / "two")
+    assert any('"1300' in line for line in _store_lines(tmp_path / "one"))
 
 
 def test_parallel_build_equals_serial(corpus, tmp_path):

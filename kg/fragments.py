@@ -1,0 +1,99 @@
+"""A document's share of the graph files, made in its build worker; the files are the shares end to end.
+
+A document's statements split in two by subject:
+
+- **local**: statements about or pointing to nodes minted under the document
+  (``id:doc/<slug>``, ``id:doc/<slug>/…``, ``id:task/<slug>/…``), which no other document
+  names, so no other document states them.  They go to graph.nt, graph.ttl and
+  graph.jsonld exactly as the worker wrote them: a build copies them from the cache
+  instead of serialising the whole graph again;
+- **shared**: statements about every other subject (units, districts, projects,
+  indicators, placements), which several documents may describe.  The build merges
+  these across documents for the whole-graph SHACL checks, and writes to the files,
+  each once, those that are not local (``unit gk:leads task`` is about a shared unit,
+  but only the task's document can state it).
+
+graph.nq needs no split: every quad carries its document's named graph, so the
+documents' sorted N-Quads put end to end are already the dataset, each quad once.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .graph import serialization_prefixes
+from .ns import ID
+
+_DOC = f"<{ID}doc/"
+_TASK = f"<{ID}task/"
+
+
+def triple_of(quad_line: str) -> str:
+    """The N-Triples line of an N-Quads line (its graph dropped)."""
+    return quad_line[:quad_line.rfind(" <", 0, len(quad_line) - 3)] + " .\n"
+
+
+def local_subject_starts(quad_line: str) -> tuple[str, ...]:
+    """How the subjects local to the document of ``quad_line`` begin (its graph is ``id:doc/<slug>``)."""
+    graph = quad_line[quad_line.rfind(" <", 0, len(quad_line) - 3) + 1:quad_line.rfind(">") + 1]
+    if not graph.startswith(_DOC):
+        return ()
+    slug = graph[len(_DOC):-1]
+    return (f"{_DOC}{slug}> ", f"{_DOC}{slug}/", f"{_TASK}{slug}/")
+
+
+def _object(quad_line: str) -> str:
+    after_subject = quad_line.index(" ") + 1
+    after_predicate = quad_line.index(" ", after_subject) + 1
+    return quad_line[after_predicate:quad_line.rfind(" <", 0, len(quad_line) - 3)]
+
+
+def _is_local(term: str, starts: tuple[str, ...]) -> bool:
+    return bool(starts) and (term == starts[0][:-1] or term.startswith(starts[1:]))
+
+
+def object_is_local(quad_line: str) -> bool:
+    """Whether the object of an N-Quads line is a node local to the line's document."""
+    return _is_local(_object(quad_line), local_subject_starts(quad_line))
+
+
+def split_lines(quad_lines: list[str]) -> tuple[list[str], list[str]]:
+    """(local triples, quads about shared subjects) of one document's sorted N-Quads lines; both stay sorted.
+
+    A statement about a shared subject with a local object is in both: in the first for
+    the files, in the second for the whole-graph checks.
+    """
+    if not quad_lines:
+        return [], []
+    starts = local_subject_starts(quad_lines[0])
+    local, shared = [], []
+    for line in quad_lines:
+        if starts and line.startswith(starts):
+            local.append(triple_of(line))
+            continue
+        shared.append(line)
+        if _is_local(_object(line), starts):
+            local.append(triple_of(line))
+    return local, shared
+
+
+def turtle(nt_text: str, title: str = "") -> str:
+    """Turtle of N-Triples text with the readable prefixes of what it names, under a ``# title`` line."""
+    head = f"# {title}\n" if title else ""
+    if not nt_text:
+        return head
+    triples = ox.parse(nt_text, format=ox.RdfFormat.N_TRIPLES)
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=serialization_prefixes("ttl", nt_text))
+    return head + body.decode("utf-8")
+
+
+def jsonld_nodes(nt_text: str) -> str:
+    """The node objects of N-Triples text as JSON-LD (expanded), without the enclosing array.
+
+    Several such pieces joined with commas inside ``[…]`` are one JSON-LD document; a node
+    that appears in two pieces is one node (JSON-LD merges node objects by ``@id``).
+    """
+    if not nt_text:
+        return ""
+    text = ox.serialize(ox.parse(nt_text, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.JSON_LD)
+    return text.decode("utf-8").strip()[1:-1]  # Oxigraph writes one array of node objects
