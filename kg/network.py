@@ -111,21 +111,26 @@ class UnitNetwork:
 
 
 def build_network(store: pyoxigraph.Store) -> UnitNetwork:
-    """Build the co-ownership, lead and membership graphs of a store (see the module doc)."""
+    """Build the co-ownership, lead and membership graphs of a store (see the module doc).
+
+    The store is asked only for roles, tasks and units; the edge weights are counted
+    here from the roles (one pass over the tasks' owners), which stays fast on graphs
+    of many documents where a self-join in SPARQL does not.
+    """
     tasks = _tasks(store)
     units = _units(store)
-    roles = select(store, load_query("unit_task_roles"))
-
     lead_tasks: dict[str, set[str]] = {}
     coown_tasks: dict[str, set[str]] = {}
-    owners_by_task: dict[str, set[str]] = {}
-    for row in roles:
+    for row in select(store, load_query("unit_task_roles")):
         target = lead_tasks if row["role"] == LEAD else coown_tasks
         target.setdefault(row["unit"], set()).add(row["task"])
-        owners_by_task.setdefault(row["task"], set()).add(row["unit"])
+    order = {iri: position for position, iri in enumerate(sorted(tasks, key=natural_key))}
+
+    def ordered(task_iris) -> list[str]:
+        return sorted(task_iris, key=lambda t: order.get(t, len(order)))
 
     def codes(task_iris) -> list[str]:
-        return [tasks[t]["code"] for t in sorted(task_iris, key=natural_key)]
+        return [tasks[t]["code"] if t in tasks else local_name(t) for t in ordered(task_iris)]
 
     graph = nx.Graph(tasks=tasks)
     owners = sorted(set(lead_tasks) | set(coown_tasks))
@@ -133,32 +138,27 @@ def build_network(store: pyoxigraph.Store) -> UnitNetwork:
         info = units.get(iri) or _unknown_unit(iri)
         led = lead_tasks.get(iri, set())
         coowned = coown_tasks.get(iri, set())
-        roles_of_unit = {t: LEAD for t in led}
-        for t in coowned:
-            roles_of_unit.setdefault(t, COOWNER)
         graph.add_node(
             iri,
             **info,
             lead_count=len(led),
             coown_count=len(coowned),
             tasks=codes(led | coowned),
-            lead_tasks=sorted(led, key=natural_key),
-            coown_tasks=sorted(coowned, key=natural_key),
+            lead_tasks=ordered(led),
+            coown_tasks=ordered(coowned),
         )
 
-    edges = select(store, load_query("unit_collaboration_edges"))
-    for row in sorted(edges, key=lambda r: (r["unitA"], r["unitB"])):
-        a, b = row["unitA"], row["unitB"]
-        shared = owners_by_task_pair(a, b, lead_tasks, coown_tasks)
-        graph.add_edge(a, b, weight=int(row["weight"]), tasks=codes(shared))
+    shared, led_coowned = _pair_counts(lead_tasks, coown_tasks)
+    for (a, b), task_iris in sorted(shared.items(), key=lambda item: (-len(item[1]), item[0])):
+        graph.add_edge(a, b, weight=len(task_iris), tasks=codes(task_iris))
 
     lead = nx.DiGraph()
     lead.add_nodes_from((n, graph.nodes[n]) for n in graph.nodes)
-    for row in sorted(select(store, load_query("lead_coowner_edges")), key=lambda r: (r["lead"], r["coowner"])):
-        lead.add_edge(row["lead"], row["coowner"], weight=int(row["weight"]))
+    for (a, b), weight in sorted(led_coowned.items(), key=lambda item: (-item[1], item[0])):
+        lead.add_edge(a, b, weight=weight)
 
     membership = nx.DiGraph()
-    for row in select(store, load_query("collective_members")):
+    for row in sorted(select(store, load_query("collective_members")), key=lambda r: (r["collective"], r["member"])):
         for iri in (row["collective"], row["member"]):
             if iri not in membership:
                 info = graph.nodes[iri] if iri in graph else (units.get(iri) or _unknown_unit(iri))
@@ -169,6 +169,30 @@ def build_network(store: pyoxigraph.Store) -> UnitNetwork:
         graph.nodes[iri]["members"] = members
 
     return UnitNetwork(graph=graph, lead=lead, membership=membership, tasks=tasks)
+
+
+def _pair_counts(lead_tasks: dict[str, set[str]], coown_tasks: dict[str, set[str]]):
+    """Tasks each pair of units shares (``a < b``), and how many tasks ``a`` leads that ``b`` co-owns."""
+    owners_of: dict[str, set[str]] = {}
+    leads_of: dict[str, set[str]] = {}
+    for unit, task_iris in list(lead_tasks.items()) + list(coown_tasks.items()):
+        for task in task_iris:
+            owners_of.setdefault(task, set()).add(unit)
+    for unit, task_iris in lead_tasks.items():
+        for task in task_iris:
+            leads_of.setdefault(task, set()).add(unit)
+    shared: dict[tuple[str, str], set[str]] = {}
+    led_coowned: dict[tuple[str, str], int] = {}
+    for task, owners in owners_of.items():
+        ordered = sorted(owners)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                shared.setdefault((a, b), set()).add(task)
+        for a in leads_of.get(task, ()):
+            for b in ordered:
+                if b != a and task in coown_tasks.get(b, ()):
+                    led_coowned[(a, b)] = led_coowned.get((a, b), 0) + 1
+    return shared, led_coowned
 
 
 def coownership_graph(store: pyoxigraph.Store) -> nx.Graph:
@@ -185,8 +209,10 @@ def owners_by_task_pair(a: str, b: str, lead_tasks: dict, coown_tasks: dict) -> 
 
 def _tasks(store) -> dict[str, dict]:
     tasks = {}
-    for row in select(store, load_query("responsible_tasks")):
+    for row in sorted(select(store, load_query("network_tasks"), union=False), key=lambda r: tuple(v or "" for v in r.values())):
         iri = row["task"]
+        if iri in tasks:
+            continue  # a task stated twice (two parts or sections): the first in sorted order, as MIN would
         if row["section"]:
             group, group_code, group_label = row["section"], row["sectionCode"], row["sectionLabel"]
         elif row["part"]:
@@ -202,29 +228,38 @@ def _tasks(store) -> dict[str, dict]:
             "section_code": group_code or "",
             "section_label": group_label or "",
         }
-    return tasks
+    return dict(sorted(tasks.items()))
 
 
 def _units(store) -> dict[str, dict]:
-    alt: dict[str, list[str]] = {}
-    for row in select(store, load_query("unit_alt_labels")):
-        alt.setdefault(row["unit"], []).append(row["altLabel"])
+    """Every unit the graph describes, the descriptions of all documents merged (smallest value wins)."""
+    alt: dict[str, set[str]] = {}
+    for row in select(store, load_query("network_unit_aliases"), union=False):
+        alt.setdefault(row["unit"], set()).add(row["altLabel"])
+    merged: dict[str, dict] = {}
+    for row in select(store, load_query("network_units"), union=False):
+        unit = merged.setdefault(row["unit"], {"label": set(), "prefLabel": set(), "type": set(), "collective": False})
+        for name in ("label", "prefLabel", "type"):
+            if row[name]:
+                unit[name].add(row[name])
+        unit["collective"] = unit["collective"] or row["collective"] == "true"
     type_labels = unit_type_labels()
     units = {}
-    for row in select(store, load_query("responsible_units")):
-        iri = row["unit"]
+    for iri in sorted(merged):
+        row = {name: (min(value) if value else None) if isinstance(value, set) else value
+               for name, value in merged[iri].items()}
         label = row["label"] or row["prefLabel"] or local_name(iri)
-        names = alt.get(iri, [])
+        names = sorted(alt.get(iri, ()))
         # the full name: the longest alias (ties: the first in code-point order), else the preferred label
         full_name = min(names, key=lambda s: (-len(s), s)) if names else (row["prefLabel"] or label)
         unit_type = canonical_type(local_name(row["type"]))
         units[iri] = {
             "label": label,
             "full_name": full_name,
-            "aliases": sorted(names),
+            "aliases": names,
             "unit_type": unit_type,
-            "unit_type_label": row["typeLabel"] or type_labels.get(unit_type, unit_type),
-            "is_collective": row["collective"] == "true" or unit_type == "Collective",
+            "unit_type_label": type_labels.get(unit_type, unit_type),
+            "is_collective": row["collective"] or unit_type == "Collective",
         }
     return units
 

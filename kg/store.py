@@ -36,15 +36,19 @@ def open_store(graph_dir: str | Path) -> pyoxigraph.Store:
     return store
 
 
-def select(store: pyoxigraph.Store, query: str, bindings: dict | None = None) -> list[dict]:
+def select(store: pyoxigraph.Store, query: str, bindings: dict | None = None, *, union: bool = True) -> list[dict]:
     """Run a SELECT with the govkg prefixes; ``bindings`` are substituted by the engine, never by string building.
+
+    With ``union`` (the default) the default graph is the union of the named graphs;
+    without, it is the store's own default graph, and queries reach the documents'
+    graphs with ``GRAPH ?g`` (much faster in Oxigraph on graphs of many documents).
 
     Returns one dict per row, from variable name to a Python value (str for IRIs
     and literals, ``None`` when unbound).
     """
     substitutions = {pyoxigraph.Variable(name): _term(value) for name, value in (bindings or {}).items()}
     result = store.query(query, prefixes=_PREFIXES, substitutions=substitutions or None,
-                         use_default_graph_as_union=True)
+                         use_default_graph_as_union=union)
     names = [v.value for v in result.variables]
     rows = []
     for solution in result:
