@@ -130,6 +130,7 @@ def timed(function, repeat: int) -> dict:
 # --- one corpus ------------------------------------------------------------------------------------
 
 def bench_corpus(name: str, documents: int, plans_only: bool, work: Path, args) -> dict:
+    """Build one corpus (then again unchanged, then with one document edited) and query it."""
     corpus = work / f"corpus-{name}"
     out = work / f"out-{name}"
     paths = make_corpus(corpus, documents, plans_only)
@@ -147,6 +148,9 @@ def bench_corpus(name: str, documents: int, plans_only: bool, work: Path, args) 
         row["build_without_network_outputs"] = graph_only
         row["mb_per_s_without_network_outputs"] = round(size / 1e6 / graph_only["seconds"], 2)
     row["rebuild_unchanged"] = run_measured(build_command)
+    changed = paths[len(paths) // 2]  # one document edited (a sentence added): the incremental path
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n本文件已修订。\n", encoding="utf-8")
+    row["rebuild_one_changed"] = run_measured(build_command)
     row["build_args"] = args.build_args
     report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
     row["triples"] = report["triples"]
@@ -277,6 +281,8 @@ def main() -> None:
     for name, documents, plans_only in [(f"docs-{n}", n, False) for n in args.sizes] + plans:
         print(f"benchmark: {name} …", file=sys.stderr, flush=True)
         result["corpora"].append(bench_corpus(name, documents, plans_only, work, args))
+        if args.output:  # saved after every corpus: a long run that stops early keeps what it measured
+            args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     by_docs = {row["documents"]: row["build"]["seconds"] for row in result["corpora"] if row["corpus"].startswith("docs")}
     result["scaling"] = {f"{b}/{a} documents: time ratio": round(by_docs[b] / by_docs[a], 2)
                          for a, b in zip(sorted(by_docs), sorted(by_docs)[1:])}

@@ -392,7 +392,8 @@ class Explorer:
         unit_type = canonical_type(local_name(d["type"]))
         aliases = [r["altLabel"] for r in select(self.store, load_query("unit_aliases"), {"unit": node})]
         targets: dict[str, list] = {}
-        for r in select(self.store, load_query("targets_of_unit_tasks"), {"unit": node}):
+        for r in sorted(select(self.store, load_query("targets_of_unit_tasks"), {"unit": node}),
+                        key=lambda r: (r["task"], r["target"])):
             targets.setdefault(r["task"], []).append(
                 {k: r[k] for k in ("value", "measure", "comparator", "metric", "surface")}
             )
