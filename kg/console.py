@@ -64,6 +64,9 @@ class BuildProgress:
         return False
 
 
+TABLE_DOCUMENTS = 30  # above this, the build table sums the documents by kind
+
+
 def print_build_summary(result, quiet: bool = False) -> None:
     for document in result.documents:
         for problem in document.problems:
@@ -80,11 +83,26 @@ def print_build_summary(result, quiet: bool = False) -> None:
     numbers = ("tasks", "roles", "targets", "passages", "commitments", "results", "projects")
     for column in ("document", "kind") + numbers + ("notes",):
         table.add_column(column, justify="right" if column in numbers else "left")
+    many = len(result.documents) > TABLE_DOCUMENTS
     for document in result.documents:
-        counts = document.counts
         notes = document.error if not document.ok else (f"{len(document.problems)} problem(s)" if document.problems else "")
+        if many and not notes:
+            continue  # a large build lists only the documents that need a look, then one row per kind
         table.add_row(document.path.rsplit("/", 1)[-1], document.kind or "—",
-                      *(str(counts.get(k, "")) for k in numbers), notes)
+                      *(str(document.counts.get(k, "")) for k in numbers), notes)
+    if many:
+        totals: dict[str, dict] = {}
+        for document in result.documents:
+            if document.ok:
+                entry = totals.setdefault(document.kind, {"documents": 0})
+                entry["documents"] += 1
+                for key in numbers:
+                    if key in document.counts:
+                        entry[key] = entry.get(key, 0) + document.counts[key]
+        for kind in sorted(totals):
+            entry = totals[kind]
+            table.add_row(f"all {entry['documents']} {kind} documents", kind,
+                          *(str(entry.get(k, "")) for k in numbers), "total")
     stdout.print(table)
     reused = f", {result.reused} unchanged" if result.reused else ""
     stdout.print(f"{len(result.documents) - len(result.failed)} of {len(result.documents)} documents built{reused}; "

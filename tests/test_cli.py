@@ -126,3 +126,16 @@ def test_out_naming_a_file_is_refused_and_left_alone(runner, tmp_path):
 def test_a_graph_folder_that_does_not_exist(runner, tmp_path):
     result = runner.invoke(main, ["tasks", "--unit", "市经信局", "--graph", str(tmp_path / "nothing")])
     assert result.exit_code == 2 and "kg build" in result.output
+
+
+def test_a_large_build_lists_only_the_documents_that_need_a_look(runner, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    text = (DATA / "faults" / "plan_ok.txt").read_text(encoding="utf-8")
+    for index in range(31):
+        (folder / f"plan{index:02d}.txt").write_text(text.replace("5000", str(5000 + index)), encoding="utf-8")
+    (folder / "unreadable.txt").write_bytes(b"\xff\xfe\x00 not a plan")
+    result = runner.invoke(main, ["build", str(folder), "--out", str(tmp_path / "out"), "--no-network"])
+    assert result.exit_code == 1  # one input failed
+    assert "unreadable.txt" in result.output and "all 31 plan documents" in result.output
+    assert "plan07.txt" not in result.output  # the good ones are summed by kind, not listed
