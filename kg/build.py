@@ -156,7 +156,7 @@ def _work(args):
 
 # a document's cache entry: <key>.json (its record) and, when it was built, its share of the
 # graph files (kg.fragments) and the facts the cross-document step may need
-FRAGMENTS = (".nq", ".nt", ".shared.nq", ".ttl", ".jsonld", ".facts.json")
+FRAGMENTS = (".nq", ".nt", ".shared.nq", ".ttl", ".jsonld", ".facts.json", ".network.json")
 
 
 def _write_entry(cache: Path, key: str, result) -> None:
@@ -170,9 +170,12 @@ def _write_entry(cache: Path, key: str, result) -> None:
         result.graph = lines[0][lines[0].rfind(" <", 0, len(lines[0]) - 3) + 2:-4] if lines else ""
         result.local_triples = len(local)
         result.links = _fact_keys(result.facts)
+        network = result.facts.get("network", {})
+        links = {name: rows for name, rows in result.facts.items() if name != "network"}
         texts = {".nq": result.nquads, ".nt": local_nt, ".shared.nq": "".join(shared),
                  ".ttl": turtle(local_nt, f"document {Path(result.path).name}"), ".jsonld": jsonld_nodes(local_nt),
-                 ".facts.json": json.dumps(result.facts, ensure_ascii=False, sort_keys=True)}
+                 ".facts.json": json.dumps(links, ensure_ascii=False, sort_keys=True),
+                 ".network.json": json.dumps(network, ensure_ascii=False, sort_keys=True)}
         for suffix, text in texts.items():
             _write_atomic(cache / f"{key}{suffix}", text)
     record = {name: getattr(result, name) for name in _RECORD_FIELDS}
@@ -314,7 +317,7 @@ def _run(args: list[tuple], indexes: list[int], options: BuildOptions):
 
 
 def _warm_up() -> None:
-    from . import graph, pipeline, resolve  # noqa: F401
+    from . import crossdoc, graph, network, pipeline, resolve  # noqa: F401
     from .extract import plan, reports  # noqa: F401
     from .shacl import govkg_shapes
 
@@ -412,7 +415,7 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
     else:  # shapes beyond kg.shacl, or documents built without validation: pySHACL on the whole graph
         result.conforms, result.violations = _pyshacl(tmp)
     if options.network:
-        result.network = _network_outputs(tmp)
+        result.network = _network_outputs(tmp, [key for _, key in built])
 
 
 def _needed_facts(built, cache: Path) -> list[dict]:
@@ -758,21 +761,21 @@ def _pyshacl(folder: Path) -> tuple[bool, int]:
     return report.conforms, report.violations
 
 
-def _network_outputs(folder: Path) -> dict:
+def _network_outputs(folder: Path, keys: list[str]) -> dict:
+    """The collaboration outputs, from the network rows each document's worker cached (no store queries)."""
     try:
+        from .network import NETWORK_QUERIES, network_from_rows
         from .publish import write_network_outputs
     except ImportError:
         return {}
-    import pyoxigraph as ox
-
-    store = ox.Store.read_only(str(folder / "store"))
-    try:
-        summary = dict(write_network_outputs(store, folder) or {})
-        if "files" in summary:  # names, not the temporary folder's paths: the report stays byte-identical
-            summary["files"] = [Path(name).name for name in summary["files"]]
-        return summary
-    finally:
-        del store
+    rows: dict[str, list[dict]] = {name: [] for name in NETWORK_QUERIES}
+    for key in keys:
+        for name, part in json.loads((folder / CACHE_DIR / f"{key}.network.json").read_text(encoding="utf-8")).items():
+            rows.setdefault(name, []).extend(part)
+    summary = dict(write_network_outputs(None, folder, network=network_from_rows(rows)) or {})
+    if "files" in summary:  # names, not the temporary folder's paths: the report stays byte-identical
+        summary["files"] = [Path(name).name for name in summary["files"]]
+    return summary
 
 
 def _write_report(folder: Path, documents, result: BuildResult, manifest: dict) -> None:

@@ -60,13 +60,6 @@ def document_facts(store: ox.Store) -> dict[str, list[dict]]:
     return facts
 
 
-def facts_of_quads(quads) -> dict[str, list[dict]]:
-    """:func:`document_facts` of one document's statements."""
-    store = ox.Store()
-    store.extend(quads)
-    return document_facts(store)
-
-
 def link_documents(store: ox.Store) -> list[ox.Quad]:
     """The cross-document statements for a store holding every document's statements."""
     return link_facts([document_facts(store)])

@@ -110,18 +110,37 @@ class UnitNetwork:
     tasks: dict[str, dict] = field(default_factory=dict)
 
 
-def build_network(store: pyoxigraph.Store) -> UnitNetwork:
-    """Build the co-ownership, lead and membership graphs of a store (see the module doc).
+# the rows the network is built from: query name -> whether it matches per named graph (union off)
+NETWORK_QUERIES = {"unit_task_roles": False, "network_tasks": True, "network_units": True,
+                   "network_unit_aliases": True, "collective_members": False}
 
-    The store is asked only for roles, tasks and units; the edge weights are counted
-    here from the roles (one pass over the tasks' owners), which stays fast on graphs
-    of many documents where a self-join in SPARQL does not.
+
+def network_rows(store: pyoxigraph.Store) -> dict[str, list[dict]]:
+    """What the network is built from: the rows of :data:`NETWORK_QUERIES`.
+
+    The rows of several stores put together (each document's alone, as ``kg build``
+    keeps them) give the network of their union.
     """
-    tasks = _tasks(store)
-    units = _units(store)
+    return {name: select(store, load_query(name), union=not per_graph) for name, per_graph in NETWORK_QUERIES.items()}
+
+
+def build_network(store: pyoxigraph.Store) -> UnitNetwork:
+    """Build the co-ownership, lead and membership graphs of a store (see the module doc)."""
+    return network_from_rows(network_rows(store))
+
+
+def network_from_rows(rows: dict[str, list[dict]]) -> UnitNetwork:
+    """The network from :func:`network_rows` (of one store, or of many concatenated).
+
+    The edge weights are counted here from the roles (one pass over the tasks'
+    owners), which stays fast on graphs of many documents where a self-join in SPARQL
+    does not.
+    """
+    tasks = _tasks(rows["network_tasks"])
+    units = _units(rows["network_units"], rows["network_unit_aliases"])
     lead_tasks: dict[str, set[str]] = {}
     coown_tasks: dict[str, set[str]] = {}
-    for row in select(store, load_query("unit_task_roles")):
+    for row in rows["unit_task_roles"]:
         target = lead_tasks if row["role"] == LEAD else coown_tasks
         target.setdefault(row["unit"], set()).add(row["task"])
     order = {iri: position for position, iri in enumerate(sorted(tasks, key=natural_key))}
@@ -158,7 +177,7 @@ def build_network(store: pyoxigraph.Store) -> UnitNetwork:
         lead.add_edge(a, b, weight=weight)
 
     membership = nx.DiGraph()
-    for row in sorted(select(store, load_query("collective_members")), key=lambda r: (r["collective"], r["member"])):
+    for row in sorted(rows["collective_members"], key=lambda r: (r["collective"], r["member"])):
         for iri in (row["collective"], row["member"]):
             if iri not in membership:
                 info = graph.nodes[iri] if iri in graph else (units.get(iri) or _unknown_unit(iri))
@@ -207,9 +226,13 @@ def owners_by_task_pair(a: str, b: str, lead_tasks: dict, coown_tasks: dict) -> 
     return tasks_a & tasks_b
 
 
-def _tasks(store) -> dict[str, dict]:
+_TASK_COLUMNS = ("task", "code", "text", "doc", "part", "partCode", "partLabel", "section", "sectionCode",
+                 "sectionLabel")
+
+
+def _tasks(task_rows: list[dict]) -> dict[str, dict]:
     tasks = {}
-    for row in sorted(select(store, load_query("network_tasks"), union=False), key=lambda r: tuple(v or "" for v in r.values())):
+    for row in sorted(task_rows, key=lambda r: tuple(r.get(k) or "" for k in _TASK_COLUMNS)):
         iri = row["task"]
         if iri in tasks:
             continue  # a task stated twice (two parts or sections): the first in sorted order, as MIN would
@@ -231,13 +254,13 @@ def _tasks(store) -> dict[str, dict]:
     return dict(sorted(tasks.items()))
 
 
-def _units(store) -> dict[str, dict]:
+def _units(unit_rows: list[dict], alias_rows: list[dict]) -> dict[str, dict]:
     """Every unit the graph describes, the descriptions of all documents merged (smallest value wins)."""
     alt: dict[str, set[str]] = {}
-    for row in select(store, load_query("network_unit_aliases"), union=False):
+    for row in alias_rows:
         alt.setdefault(row["unit"], set()).add(row["altLabel"])
     merged: dict[str, dict] = {}
-    for row in select(store, load_query("network_units"), union=False):
+    for row in unit_rows:
         unit = merged.setdefault(row["unit"], {"label": set(), "prefLabel": set(), "type": set(), "collective": False})
         for name in ("label", "prefLabel", "type"):
             if row[name]:
@@ -281,6 +304,8 @@ __all__ = [
     "LEAD",
     "UnitNetwork",
     "build_network",
+    "network_from_rows",
+    "network_rows",
     "coownership_graph",
     "load_query",
     "natural_key",

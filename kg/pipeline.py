@@ -36,7 +36,8 @@ class DocumentResult:
     violations: list = field(default_factory=list)  # SHACL results of the document alone (kg.shacl.Result lists)
     deferred: list = field(default_factory=list)  # class checks of nodes other documents describe
     validated: bool = False
-    facts: dict = field(default_factory=dict)  # what the cross-document step needs (kg.crossdoc.document_facts)
+    # what the cross-document step (kg.crossdoc.document_facts) and the network (kg.network.network_rows) need
+    facts: dict = field(default_factory=dict)
     # set by kg.build when it writes the document's share of the graph files (kg.fragments)
     graph: str = ""  # the document's named graph
     local_triples: int = 0  # triples about the subjects only this document describes
@@ -79,7 +80,8 @@ def process_document(path: str, data: bytes, kind: str | None = None, *, validat
     ``nquads`` holds the document's named graph as N-Quads lines sorted as strings
     (so the graphs of many documents can be merged by streaming).  With ``validate``
     the statements are also checked against the SHACL shapes (:mod:`kg.shacl`); with
-    ``facts``, what the cross-document step needs is read off them (:mod:`kg.crossdoc`);
+    ``facts``, what the cross-document step and the collaboration network need is read
+    off them (:mod:`kg.crossdoc`, :mod:`kg.network`);
     ``timeout`` limits the seconds spent on the document.
     """
     digest = hashlib.sha256(data).hexdigest()
@@ -103,9 +105,12 @@ def process_document(path: str, data: bytes, kind: str | None = None, *, validat
                 result.deferred = deferred
                 result.validated = True
             if facts:
-                from .crossdoc import facts_of_quads
+                from .crossdoc import document_facts
+                from .network import network_rows
 
-                result.facts = facts_of_quads(quads)
+                store = ox.Store()
+                store.extend(quads)
+                result.facts = {**document_facts(store), "network": network_rows(store)}
             return result
     except DocumentTimeout as exc:
         return DocumentResult(path=path, ok=False, error=str(exc), sha256=digest, cacheable=False,

@@ -189,3 +189,17 @@ def test_two_thousand_units_render_quickly(tmp_path):
     assert data["options"]["physics"]["stabilization"]["iterations"] <= 200
     assert data["options"]["interaction"]["hideEdgesOnDrag"] is True
     assert elapsed < 60
+
+
+def test_the_builds_network_outputs_are_those_of_its_store(seeds_build, tmp_path):
+    """kg build makes them from rows its workers cached per document; kg analyze asks the store."""
+    from kg.publish import write_network_outputs
+    from kg.store import open_store
+
+    store = open_store(seeds_build.out_dir)
+    try:
+        write_network_outputs(store, tmp_path)
+    finally:
+        del store
+    for name in ("analysis.json", "units.csv", "collaboration.html", "collaboration.graphml", "collaboration.gexf"):
+        assert (tmp_path / name).read_bytes() == (seeds_build.out_dir / name).read_bytes(), name

@@ -277,15 +277,16 @@ def write_analysis_json(analysis: dict, path: Path) -> Path:
     return Path(path)
 
 
-def write_network_outputs(store, out_dir: Path) -> dict:
+def write_network_outputs(store, out_dir: Path, network=None) -> dict:
     """Write analysis.json, units.csv, collaboration.html, collaboration.graphml and
-    collaboration.gexf for ``store`` into ``out_dir``; return a small summary.
+    collaboration.gexf for ``store`` (or for ``network``, a :class:`kg.network.UnitNetwork`
+    already built) into ``out_dir``; return a small summary.
 
     The same graph gives byte-identical files.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    net = build_network(store)
+    net = network if network is not None else build_network(store)
     analysis = analyse_network(net.graph, net.membership)
     files = [
         write_analysis_json(analysis, out_dir / ANALYSIS_NAME),
