@@ -373,12 +373,28 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
     merged statements about shared subjects; the store is loaded in a thread meanwhile
     (updated from the previous build's store when few documents changed); the
     whole-graph SHACL checks need only what the merge of the shared statements collected.
+    The collaboration outputs are made meanwhile by another process, from the network
+    rows the workers cached.
     """
+    built = [(document, key) for document, key in zip(documents, keys) if document.ok and key]
+    network = _start_network_outputs(tmp, [key for _, key in built]) if options.network else None
+    try:
+        _write_graph(tmp, documents, built, result, options)
+    except BaseException:
+        if network is not None:
+            network.kill()
+            network.wait()
+        raise
+    if network is not None:
+        result.network = _finish_network_outputs(network)
+
+
+def _write_graph(tmp: Path, documents, built, result: BuildResult, options: BuildOptions) -> None:
+    """The graph files, the store and the SHACL verdict (see :func:`_write_outputs`)."""
     from .crossdoc import link_facts
     from .fragments import object_is_local
 
     cache = tmp / CACHE_DIR
-    built = [(document, key) for document, key in zip(documents, keys) if document.ok and key]
     cross_path = tmp / ".cross-document.nq"
     shared_path = tmp / ".shared.nt"
     cross_quads = link_facts(_needed_facts(built, cache))
@@ -414,8 +430,6 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
             (tmp / "validation.txt").write_text(report_text(results), encoding="utf-8")
     else:  # shapes beyond kg.shacl, or documents built without validation: pySHACL on the whole graph
         result.conforms, result.violations = _pyshacl(tmp)
-    if options.network:
-        result.network = _network_outputs(tmp, [key for _, key in built])
 
 
 def _needed_facts(built, cache: Path) -> list[dict]:
@@ -759,6 +773,36 @@ def _pyshacl(folder: Path) -> tuple[bool, int]:
     if not report.conforms:
         (folder / "validation.txt").write_text(report.text, encoding="utf-8")
     return report.conforms, report.violations
+
+
+def _start_network_outputs(folder: Path, keys: list[str]):
+    """Start writing the collaboration outputs in another process (a fresh interpreter: no fork beside threads)."""
+    import subprocess
+    import sys
+
+    key_file = folder / ".network-keys"
+    key_file.write_text("\n".join(keys), encoding="utf-8")
+    code = "import sys; from kg.build import network_outputs_main; network_outputs_main(sys.argv[1])"
+    return subprocess.Popen([sys.executable, "-c", code, str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _finish_network_outputs(process) -> dict:
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        detail = stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GovkgError(f"writing the collaboration outputs failed: {detail[-1] if detail else process.returncode}")
+    return json.loads(stdout.decode("utf-8") or "{}")
+
+
+def network_outputs_main(folder: str) -> None:
+    """Entry point of the network process: write the outputs into ``folder``, print their summary as JSON."""
+    import sys
+
+    key_file = Path(folder) / ".network-keys"
+    keys = [key for key in key_file.read_text(encoding="utf-8").splitlines() if key]
+    summary = _network_outputs(Path(folder), keys)
+    key_file.unlink()
+    sys.stdout.write(json.dumps(summary, ensure_ascii=False, sort_keys=True))
 
 
 def _network_outputs(folder: Path, keys: list[str]) -> dict:
