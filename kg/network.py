@@ -52,6 +52,7 @@ def load_query(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1 << 18)  # the same task IRIs are sorted again for every unit and edge
 def natural_key(text: str | None) -> tuple:
     """Sort key that orders embedded numbers by value (``2-2`` before ``2-12``).
 
