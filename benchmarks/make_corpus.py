@@ -23,6 +23,7 @@ CITIES = ["武汉", "长沙", "郑州", "南昌", "合肥", "成都", "西安", 
 _YEAR = re.compile(r"(?<!\d)(20[0-3]\d)(?=\s*年)")
 # a number that is not an item number at the start of a line ("3. ", "- 12. ") and not part of a date
 _NUMBER = re.compile(r"(?<![\d.])(\d+)(?!\s*[\d年月日号])")
+_ISO_DATE = re.compile(r"(?<!\d)(20[0-3]\d)(-\d{1,2}-\d{1,2})(?!\d)")
 _ITEM_START = re.compile(r"^(\s*(?:-\s*)?)(\d+)(\s*[.、])", re.M)
 
 
@@ -36,12 +37,17 @@ def perturb(text: str, index: int) -> str:
     # protect item numbers at line starts
     protected: dict[str, str] = {}
 
-    def protect(match: re.Match) -> str:
+    def protect_text(original: str) -> str:
         key = "\uE000" + "".join(chr(0xE100 + int(d)) for d in str(len(protected))) + "\uE001"
-        protected[key] = match.group(0)
+        protected[key] = original
         return key
 
+    def protect(match: re.Match) -> str:
+        return protect_text(match.group(0))
+
     text = _ITEM_START.sub(protect, text)
+    # a dated line (2025-09-05): the year moves, month and day stay (a shifted day may not exist)
+    text = _ISO_DATE.sub(lambda m: protect_text(f"{int(m.group(1)) - year_shift}{m.group(2)}"), text)
     text = _YEAR.sub(lambda m: str(int(m.group(1)) - year_shift), text)
 
     def shift(match: re.Match) -> str:

@@ -9,9 +9,11 @@
   version, data and ontology) are taken from the cache (``<out>/cache``), verdict
   included, instead of being extracted and validated again; when nothing changed at all
   the previous output is kept as it is;
-- the graph is assembled by merging the documents' sorted N-Quads (one named graph per
-  document, so a removed document's statements simply leave), then Turtle, JSON-LD and
-  N-Triples are written and the Oxigraph store bulk-loaded;
+- the graph files are the documents' cached shares put end to end (:mod:`kg.fragments`)
+  plus the merged statements about nodes several documents share; one named graph per
+  document, so a removed document's statements simply leave. The Oxigraph store is
+  loaded meanwhile (or, when few documents changed, patched from the previous build's),
+  and the collaboration outputs are written by another process;
 - output is written to a temporary folder beside the target and renamed into place at the
   end, under a lock, so an interrupted build (even ``kill -9``) leaves the previous output
   as it was;

@@ -184,7 +184,7 @@ def most_named_place(text: str, end_pattern: re.Pattern) -> str | None:
 
 def issue_date(text: str) -> str:
     """The date a document was issued: after ``——`` (a report), alone at a line end (a signature), or the first."""
-    candidates = [m for m in _DATE.finditer(text) if _real_date(*m.groups())]  # 2月30日 is a typo, not a date
+    candidates = [m for m in _DATE.finditer(text) if real_date(*m.groups())]  # 2月30日 is a typo, not a date
     if not candidates:
         return ""
     chosen = next((m for m in candidates if text[max(0, m.start() - 3):m.start()].strip().endswith("——")), None)
@@ -196,7 +196,8 @@ def issue_date(text: str) -> str:
     return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
 
 
-def _real_date(year: str, month: str, day: str) -> bool:
+def real_date(year: str, month: str, day: str) -> bool:
+    """Whether the numbers name a day of the calendar (2月30日 does not)."""
     import datetime
 
     try:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .classify import real_date
 from .datafiles import read_yaml
 from .numerals import chinese_to_int
 
@@ -74,6 +75,7 @@ class Article:
     body_end: int
     date: str = ""  # ISO date
     tag: str = ""  # 【武汉招商】
+    impossible_date: str = ""  # a date line that names no real day (2025-09-32): kept out of ``date``
     sentences: list[Sentence] = field(default_factory=list)
 
 
@@ -257,6 +259,8 @@ def news_articles(text: str) -> list[Article]:
 
     >>> [(a.title, a.date) for a in news_articles("-\\n标题一\\n正文。\\n2025-07-31\\n-\\n标题二\\n正文二。\\n")]
     [('标题一', '2025-07-31'), ('标题二', '')]
+    >>> [(a.date, a.impossible_date) for a in news_articles("-\\n标题\\n正文。\\n2025-09-32\\n")]
+    [('', '2025-09-32')]
     """
     separator, date_pattern, tag_pattern = _news_rules()
     bounds = [0] + [m.end() for m in separator.finditer(text)] + [len(text)]
@@ -270,11 +274,14 @@ def news_articles(text: str) -> list[Article]:
             continue  # a lone navigation line is not an article
         title_start, title_end = lines[0]
         body_lines = lines[1:]
-        date = ""
+        date = impossible = ""
         date_match = date_pattern.match(text[body_lines[-1][0]:body_lines[-1][1]])
         if date_match:
             year, month, day = date_match.groups()
-            date = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+            if real_date(year, month, day):
+                date = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+            else:  # a typo in the date line: still the date line, but no date
+                impossible = date_match.group(0).strip()
             body_lines = body_lines[:-1]
         if not body_lines:
             continue
@@ -282,7 +289,7 @@ def news_articles(text: str) -> list[Article]:
         tag_match = tag_pattern.match(title)
         article = Article(number=len(articles) + 1, title=title, title_start=title_start, title_end=title_end,
                           body_start=body_lines[0][0], body_end=body_lines[-1][1], date=date,
-                          tag=tag_match.group(0) if tag_match else "")
+                          tag=tag_match.group(0) if tag_match else "", impossible_date=impossible)
         article.sentences = sentences(text, article.body_start, article.body_end)
         articles.append(article)
     return articles

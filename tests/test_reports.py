@@ -107,3 +107,13 @@ def test_counts_for_the_build_summary():
 def test_kind_override():
     source = read_text("政府工作报告\n各位代表:\n一、2029年工作回顾\n好。")
     assert classify(source, "district_report").kind == "district_report"
+
+
+def test_an_impossible_article_date_is_reported_and_left_out():
+    data = ("-\n【江城招商】光谷云端科技园开工\n光谷云端科技园开工建设。\n2030-09-32\n"
+            "-\n【江城招商】其他\n好的。\n2030-09-02\n").encode()
+    result = process_document("feed.txt", data, "news", validate=True)
+    assert result.ok and not result.violations  # no invalid xsd:date reaches the graph
+    assert result.problems == ["line 4: article 1: 2030-09-32 is not a date; the article is kept without one"]
+    assert '"2030-09-02"^^<http://www.w3.org/2001/XMLSchema#date>' in result.nquads
+    assert "2030-09-32" not in result.nquads

@@ -219,6 +219,9 @@ def _news_document(source: SourceText, info: DocumentInfo, data: bytes):
         sink.add(node, ox.NamedNode(DCTERMS + "title"), literal(article.title))
         if article.date:
             sink.add(node, ox.NamedNode(DCTERMS + "issued"), literal(article.date, "date"))
+        elif article.impossible_date:
+            problems.append(f"line {source.line_of(article.body_end) + 1}: article {article.number}: "
+                            f"{article.impossible_date} is not a date; the article is kept without one")
         sink.add(node, gk("inDocument"), doc)
         start, end = source.source_span(article.title_start, article.body_end)
         sink.add(node, gk("startOffset"), literal(start, "integer"))
