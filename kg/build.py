@@ -375,23 +375,31 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
     merged statements about shared subjects; the store is loaded in a thread meanwhile
     (updated from the previous build's store when few documents changed); the
     whole-graph SHACL checks need only what the merge of the shared statements collected.
-    The collaboration outputs are made meanwhile by another process, from the network
-    rows the workers cached.
+    The collaboration outputs are made by another process, from the network rows the
+    workers cached, once the store is loaded (so the two never hold memory at once)
+    and while the SHACL verdict is reached.
     """
     built = [(document, key) for document, key in zip(documents, keys) if document.ok and key]
-    network = _start_network_outputs(tmp, [key for _, key in built]) if options.network else None
+    network = []
+
+    def start_network() -> None:
+        # once the store is loaded: the loader's memory and the network's never add up (peak RSS)
+        if options.network:
+            network.append(_start_network_outputs(tmp, [key for _, key in built]))
+
     try:
-        _write_graph(tmp, documents, built, result, options)
+        _write_graph(tmp, documents, built, result, options, start_network)
     except BaseException:
-        if network is not None:
-            network.kill()
-            network.wait()
+        for process in network:
+            process.kill()
+            process.wait()
         raise
-    if network is not None:
-        result.network = _finish_network_outputs(network)
+    for process in network:
+        result.network = _finish_network_outputs(process)
 
 
-def _write_graph(tmp: Path, documents, built, result: BuildResult, options: BuildOptions) -> None:
+def _write_graph(tmp: Path, documents, built, result: BuildResult, options: BuildOptions,
+                 store_loaded: Callable[[], None] = lambda: None) -> None:
     """The graph files, the store and the SHACL verdict (see :func:`_write_outputs`)."""
     from .crossdoc import link_facts
     from .fragments import object_is_local
@@ -414,6 +422,7 @@ def _write_graph(tmp: Path, documents, built, result: BuildResult, options: Buil
     finally:
         store = loader.finish()
     result.store_mode = loader.mode
+    store_loaded()
     try:
         missing = {node for node in typed if node not in merged["types"]}
         merged["types"].update(_types_from_store(store, missing))  # nodes only one document describes
