@@ -1,6 +1,9 @@
 """The README's benchmark tables, rendered from the JSON that benchmarks/run.py wrote.
 
-    python benchmarks/table.py benchmarks/results.json
+    python benchmarks/table.py                       # print them (from benchmarks/results.json)
+    python benchmarks/table.py --readme README.md    # put them between the README's markers
+
+tests/test_docs.py checks that the README holds exactly this rendering of the JSON.
 """
 
 from __future__ import annotations
@@ -57,9 +60,27 @@ def render(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+START, END = "<!-- benchmark:start -->\n", "<!-- benchmark:end -->"
+RESULTS = Path(__file__).parent / "results.json"
+
+
+def in_readme(readme_text: str, tables: str) -> str:
+    """``readme_text`` with ``tables`` between the benchmark markers."""
+    head, rest = readme_text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return head + START + tables + END + tail
+
+
 def main() -> None:
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent / "results.json")
-    print(render(json.loads(path.read_text(encoding="utf-8"))), end="")
+    args = sys.argv[1:]
+    readme = None
+    if args[:1] == ["--readme"]:
+        readme, args = Path(args[1]), args[2:]
+    tables = render(json.loads(Path(args[0] if args else RESULTS).read_text(encoding="utf-8")))
+    if readme is None:
+        print(tables, end="")
+    else:
+        readme.write_text(in_readme(readme.read_text(encoding="utf-8"), tables), encoding="utf-8")
 
 
 if __name__ == "__main__":

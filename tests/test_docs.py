@@ -35,3 +35,16 @@ def test_quick_start_has_exactly_two_command_lines():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install '.[test]' && python -m pytest" in ci
+
+
+def test_the_readme_benchmark_tables_are_the_benchmark_json():
+    """The figures in the README come from benchmarks/results.json (rendered by benchmarks/table.py), not by hand."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("table", ROOT / "benchmarks" / "table.py")
+    table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(table)
+    tables = table.render(json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8")))
+    assert table.in_readme(README, tables) == README
+    assert "| plans-200 |" in tables  # the issue's 200-plan corpus is among them
