@@ -506,7 +506,7 @@ def _write_files(tmp: Path, keys: list[str], shared_path: Path) -> None:
     shared_part.write_text(turtle(shared, "statements several documents may share: units, districts, projects, "
                                           "cross-document links"), encoding="utf-8")
     _concatenate([cache / f"{key}.ttl" for key in keys] + [shared_part], tmp / "graph.ttl",
-                 head="# govkg graph: the statements of each document, then those documents share\n")
+                 head="# govkg graph: each document's own statements, then the statements several documents share\n")
     shared_part.write_text(jsonld_nodes(shared), encoding="utf-8")
     _concatenate([cache / f"{key}.jsonld" for key in keys] + [shared_part], tmp / "graph.jsonld",
                  head="[\n", separator=b",\n", tail="\n]\n")

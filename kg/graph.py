@@ -256,6 +256,8 @@ _READABLE_NAMESPACES = [
     (re.compile(r"<(https://w3id\.org/govkg/id/unit/([^/>]+)/)"), "{}"),
     (re.compile(r"<(https://w3id\.org/govkg/id/doc/([^/>]+)/passage/)"), "{}.passage"),
     (re.compile(r"<(https://w3id\.org/govkg/id/project/([^/>]+)/)"), "{}.project"),
+    (re.compile(r"<(https://w3id\.org/govkg/id/company/([^/>]+)/)"), "{}.company"),
+    (re.compile(r"<(https://w3id\.org/govkg/id/district/([^/>]+)/)"), "{}.district"),
 ]
 _PN_PREFIX = re.compile(r"^[A-Za-z\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*(?<!\.)$")
 
@@ -270,7 +272,7 @@ def serialization_prefixes(format_name: str, iris: str = "") -> dict | None:
     if format_name == "jsonld":
         return prefixes
     del prefixes["id"]  # id:unit/… is not a valid prefixed name
-    found = {"doc": str(ID) + "doc/"}
+    found = {"doc": str(ID) + "doc/", "indicator": str(ID) + "indicator/"}
     for pattern, name in _READABLE_NAMESPACES:
         for namespace, key in set(pattern.findall(iris)):
             prefix = name.format(key)
