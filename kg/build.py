@@ -163,15 +163,16 @@ FRAGMENTS = (".nq", ".nt", ".shared.nq", ".ttl", ".jsonld", ".facts.json", ".net
 
 def _write_entry(cache: Path, key: str, result) -> None:
     """Write a document's cache entry, each file atomically, the record last (it marks the entry whole)."""
-    from .fragments import jsonld_nodes, split_lines, turtle
+    from .crossdoc import fact_keys
+    from .fragments import graph_of, jsonld_nodes, split_lines, turtle
 
     if result.ok:
         lines = result.nquads.splitlines(keepends=True)
         local, shared = split_lines(lines)
         local_nt = "".join(local)
-        result.graph = lines[0][lines[0].rfind(" <", 0, len(lines[0]) - 3) + 2:-4] if lines else ""
+        result.graph = graph_of(lines[0]) if lines else ""
         result.local_triples = len(local)
-        result.links = _fact_keys(result.facts)
+        result.links = fact_keys(result.facts)
         network = result.facts.get("network", {})
         links = {name: rows for name, rows in result.facts.items() if name != "network"}
         texts = {".nq": result.nquads, ".nt": local_nt, ".shared.nq": "".join(shared),
@@ -188,15 +189,6 @@ def _write_atomic(target: Path, text: str) -> None:
     tmp = target.with_name(f".{target.name}.part")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
-
-
-def _fact_keys(facts: dict) -> dict:
-    """What a document's facts are about, so the build loads only the facts that can meet."""
-    def keys(name):
-        return sorted({(row["jurisdiction"], row["year"]) for row in facts.get(name, ())})
-
-    return {"plans": keys("plan_tasks"), "reports": keys("report_passages"),
-            "placements": len(facts.get("placement_tasks", ())) + len(facts.get("placements", ()))}
 
 
 _RECORD_FIELDS = ("ok", "kind", "error", "problems", "counts", "sha256", "quads", "violations", "deferred",
@@ -444,21 +436,14 @@ def _write_graph(tmp: Path, documents, built, result: BuildResult, options: Buil
 
 
 def _needed_facts(built, cache: Path) -> list[dict]:
-    """The facts of the documents that can take part in a cross-document statement.
+    """The cached facts of the documents that can take part in a cross-document statement
+    (:func:`kg.crossdoc.can_meet`); most documents of a large corpus have none, and their
+    facts are never read."""
+    from .crossdoc import can_meet
 
-    A plan's tasks matter only when a report of its jurisdiction and year is built too
-    (and the other way round); placement facts always matter.  Most documents of a large
-    corpus have nothing to meet, and their facts are never read.
-    """
-    plans = {tuple(k) for document, _ in built for k in document.links.get("plans", ())}
-    reports = {tuple(k) for document, _ in built for k in document.links.get("reports", ())}
-    facts = []
-    for document, key in built:
-        links = document.links
-        if (links.get("placements") or any(tuple(k) in reports for k in links.get("plans", ()))
-                or any(tuple(k) in plans for k in links.get("reports", ()))):
-            facts.append(json.loads((cache / f"{key}.facts.json").read_text(encoding="utf-8")))
-    return facts
+    wanted = can_meet([document.links for document, _ in built])
+    return [json.loads((cache / f"{key}.facts.json").read_text(encoding="utf-8"))
+            for (_, key), needed in zip(built, wanted) if needed]
 
 
 def _write_cross_document(quads, target: Path) -> tuple[list, list]:

@@ -60,6 +60,29 @@ def document_facts(store: ox.Store) -> dict[str, list[dict]]:
     return facts
 
 
+def fact_keys(facts: dict) -> dict:
+    """What a document's facts are about: the (jurisdiction, year) of its plan tasks and of its
+    report passages, and how many placement facts it has (small, kept in the build's records)."""
+    def keys(name):
+        return sorted({(row["jurisdiction"], row["year"]) for row in facts.get(name, ())})
+
+    return {"plans": keys("plan_tasks"), "reports": keys("report_passages"),
+            "placements": len(facts.get("placement_tasks", ())) + len(facts.get("placements", ()))}
+
+
+def can_meet(keys_of_documents: list[dict]) -> list[bool]:
+    """For each document's :func:`fact_keys`: whether its facts can take part in a statement.
+
+    A plan's tasks matter only when a report of its jurisdiction and year is there too (and
+    the other way round); placement facts always matter.
+    """
+    plans = {tuple(k) for keys in keys_of_documents for k in keys.get("plans", ())}
+    reports = {tuple(k) for keys in keys_of_documents for k in keys.get("reports", ())}
+    return [bool(keys.get("placements") or any(tuple(k) in reports for k in keys.get("plans", ()))
+                 or any(tuple(k) in plans for k in keys.get("reports", ())))
+            for keys in keys_of_documents]
+
+
 def link_documents(store: ox.Store) -> list[ox.Quad]:
     """The cross-document statements for a store holding every document's statements."""
     return link_facts([document_facts(store)])

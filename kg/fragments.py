@@ -28,14 +28,25 @@ _DOC = f"<{ID}doc/"
 _TASK = f"<{ID}task/"
 
 
+def _graph_start(quad_line: str) -> int:
+    """Where the graph term of an N-Quads line (``… <graph> .``) begins, less one."""
+    return quad_line.rfind(" <", 0, len(quad_line) - 3)
+
+
+def graph_of(quad_line: str) -> str:
+    """The graph IRI of an N-Quads line."""
+    line = quad_line.rstrip("\n")
+    return line[_graph_start(line) + 2:line.rfind(">")]
+
+
 def triple_of(quad_line: str) -> str:
     """The N-Triples line of an N-Quads line (its graph dropped)."""
-    return quad_line[:quad_line.rfind(" <", 0, len(quad_line) - 3)] + " .\n"
+    return quad_line[:_graph_start(quad_line)] + " .\n"
 
 
 def local_subject_starts(quad_line: str) -> tuple[str, ...]:
     """How the subjects local to the document of ``quad_line`` begin (its graph is ``id:doc/<slug>``)."""
-    graph = quad_line[quad_line.rfind(" <", 0, len(quad_line) - 3) + 1:quad_line.rfind(">") + 1]
+    graph = f"<{graph_of(quad_line)}>"
     if not graph.startswith(_DOC):
         return ()
     slug = graph[len(_DOC):-1]
@@ -45,7 +56,7 @@ def local_subject_starts(quad_line: str) -> tuple[str, ...]:
 def _object(quad_line: str) -> str:
     after_subject = quad_line.index(" ") + 1
     after_predicate = quad_line.index(" ", after_subject) + 1
-    return quad_line[after_predicate:quad_line.rfind(" <", 0, len(quad_line) - 3)]
+    return quad_line[after_predicate:_graph_start(quad_line)]
 
 
 def _is_local(term: str, starts: tuple[str, ...]) -> bool:
