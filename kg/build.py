@@ -42,7 +42,7 @@ INPUT_SUFFIXES = {".txt", ".text", ".md"}
 CACHE_DIR = "cache"
 REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
-CACHE_FORMAT = 3  # bump when the cache entries change shape
+CACHE_FORMAT = 4  # bump when the cache entries change shape
 MERGE_FAN_IN = 200  # files merged at once (keeps open files and memory bounded)
 
 
@@ -71,6 +71,8 @@ class BuildResult:
     network: dict = field(default_factory=dict)
     up_to_date: bool = False  # nothing changed: the previous output was kept
     store_mode: str = ""  # "bulk": loaded anew; "update": the previous store with changed documents swapped
+    network_source: str = ""  # hash of what the collaboration outputs were made from
+    network_reused: bool = False  # the previous build's collaboration outputs, made from the same rows
 
     @property
     def failed(self) -> list:
@@ -175,10 +177,12 @@ def _write_entry(cache: Path, key: str, result) -> None:
         result.links = fact_keys(result.facts)
         network = result.facts.get("network", {})
         links = {name: rows for name, rows in result.facts.items() if name != "network"}
+        network_text = json.dumps(network, ensure_ascii=False, sort_keys=True)
+        result.network_digest = hashlib.sha256(network_text.encode("utf-8")).hexdigest()
         texts = {".nq": result.nquads, ".nt": local_nt, ".shared.nq": "".join(shared),
                  ".ttl": turtle(local_nt, f"document {Path(result.path).name}"), ".jsonld": jsonld_nodes(local_nt),
                  ".facts.json": json.dumps(links, ensure_ascii=False, sort_keys=True),
-                 ".network.json": json.dumps(network, ensure_ascii=False, sort_keys=True)}
+                 ".network.json": network_text}
         for suffix, text in texts.items():
             _write_atomic(cache / f"{key}{suffix}", text)
     record = {name: getattr(result, name) for name in _RECORD_FIELDS}
@@ -192,7 +196,7 @@ def _write_atomic(target: Path, text: str) -> None:
 
 
 _RECORD_FIELDS = ("ok", "kind", "error", "problems", "counts", "sha256", "quads", "violations", "deferred",
-                  "validated", "debug", "graph", "local_triples", "links")
+                  "validated", "debug", "graph", "local_triples", "links", "network_digest")
 
 
 def _load_entry(cache: Path, key: str, path: Path):
@@ -282,7 +286,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
                 shutil.rmtree(tmp, ignore_errors=True)
                 result.seconds = time.perf_counter() - started
                 return result
-            _write_outputs(tmp, documents, keys, result, options)
+            _write_outputs(tmp, documents, keys, result, options, knowledge)
             _write_report(tmp, documents, result, _manifest(files, keys, options))
             _swap_into_place(tmp, out_dir)
         except BaseException:
@@ -359,7 +363,7 @@ def _up_to_date(out_dir: Path, manifest: dict, files, keys, progress) -> BuildRe
 
 # --- writing the outputs --------------------------------------------------------------------------
 
-def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: BuildOptions) -> None:
+def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: BuildOptions, knowledge: str) -> None:
     """graph.nq/.nt/.ttl/.jsonld, the store and the validation report.
 
     The cross-document statements come from the documents' cached facts; the graph
@@ -369,14 +373,21 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
     whole-graph SHACL checks need only what the merge of the shared statements collected.
     The collaboration outputs are made by another process, from the network rows the
     workers cached, once the store is loaded (so the two never hold memory at once)
-    and while the SHACL verdict is reached.
+    and while the SHACL verdict is reached; when every document's rows are those of the
+    previous build (most edits change no unit's role), its outputs are kept instead.
     """
     built = [(document, key) for document, key in zip(documents, keys) if document.ok and key]
     network = []
+    if options.network:
+        result.network_source = _network_source(knowledge, built)
+        if options.incremental:
+            reused = _reuse_network_outputs(Path(options.out_dir), tmp, result.network_source)
+            if reused is not None:
+                result.network, result.network_reused = reused, True
 
     def start_network() -> None:
         # once the store is loaded: the loader's memory and the network's never add up (peak RSS)
-        if options.network:
+        if options.network and not result.network_reused:
             network.append(_start_network_outputs(tmp, [key for _, key in built]))
 
     try:
@@ -771,6 +782,31 @@ def _pyshacl(folder: Path) -> tuple[bool, int]:
     return report.conforms, report.violations
 
 
+def _network_source(knowledge: str, built) -> str:
+    """What the collaboration outputs are made from: govkg itself and each document's network rows."""
+    digest = hashlib.sha256(knowledge.encode())
+    for document, _ in built:
+        digest.update(f"{document.network_digest}\n".encode())
+    return digest.hexdigest()
+
+
+def _reuse_network_outputs(previous: Path, tmp: Path, source: str) -> dict | None:
+    """The previous build's collaboration outputs (linked into ``tmp``) and summary, if made from ``source``."""
+    try:
+        report = json.loads((previous / REPORT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    summary = report.get("network_outputs")
+    if report.get("network_source") != source or not isinstance(summary, dict):
+        return None
+    names = summary.get("files")
+    if not names or not all(isinstance(name, str) and (previous / name).is_file() for name in names):
+        return None
+    for name in names:
+        _link(previous / name, tmp / name)
+    return summary
+
+
 def _start_network_outputs(folder: Path, keys: list[str]):
     """Start writing the collaboration outputs in another process (a fresh interpreter: no fork beside threads)."""
     import subprocess
@@ -834,6 +870,7 @@ def _write_report(folder: Path, documents, result: BuildResult, manifest: dict) 
     }
     if result.network and all(isinstance(v, (str, int, float, bool, list, dict)) for v in result.network.values()):
         report["network_outputs"] = result.network
+        report["network_source"] = result.network_source
     (folder / REPORT_FILE).write_text(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                       encoding="utf-8")
 

@@ -42,6 +42,7 @@ class DocumentResult:
     graph: str = ""  # the document's named graph
     local_triples: int = 0  # triples about the subjects only this document describes
     links: dict = field(default_factory=dict)  # which cross-document facts it has (see kg.build)
+    network_digest: str = ""  # hash of its network rows: unchanged rows, unchanged collaboration outputs
     cacheable: bool = True  # False for outcomes that may differ next time (time limit, internal error)
 
 

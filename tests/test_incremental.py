@@ -119,3 +119,33 @@ def test_parallel_build_equals_serial(corpus, tmp_path):
         serial = (tmp_path / "serial" / name).read_text(encoding="utf-8")
         parallel = (tmp_path / "parallel" / name).read_text(encoding="utf-8")
         assert serial == parallel
+
+
+def test_collaboration_outputs_follow_the_roles(corpus, tmp_path):
+    """An edit that changes no unit's role keeps the previous collaboration outputs; one that does remakes them."""
+    out = tmp_path / "out"
+    options = BuildOptions(inputs=[corpus], out_dir=out, jobs=1)
+    first = build(options)
+    assert not first.network_reused and (out / "analysis.json").is_file()
+    before = (out / "analysis.json").read_bytes()
+    assert "市发改委" in before.decode("utf-8")
+    # the notice's date changed: the same units on the same tasks
+    (corpus / "b.txt").write_text((corpus / "b.txt").read_text(encoding="utf-8").replace("1月16日", "1月17日"),
+                                  encoding="utf-8")
+    second = build(options)
+    assert second.network_reused and second.exit_code == 0 and second.network == first.network
+    assert (out / "analysis.json").read_bytes() == before
+    assert '"2025-01-17"' in (out / "graph.nt").read_text(encoding="utf-8")  # while the graph did change
+    # a co-owner replaced in both documents: the outputs are made again and show it
+    for name in ("a.txt", "b.txt"):
+        (corpus / name).write_text((corpus / name).read_text(encoding="utf-8").replace("市发改委", "市统计局"),
+                                   encoding="utf-8")
+    third = build(options)
+    assert not third.network_reused
+    after = (out / "analysis.json").read_text(encoding="utf-8")
+    assert "市统计局" in after and "市发改委" not in after
+    # the same as a build from nothing
+    fresh = build(BuildOptions(inputs=[corpus], out_dir=tmp_path / "fresh", jobs=1, incremental=False))
+    assert not fresh.network_reused
+    for name in ("analysis.json", "collaboration.html", "units.csv", "build-report.json"):
+        assert (out / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
