@@ -44,8 +44,9 @@ def document_facts(store: ox.Store) -> dict[str, list[dict]]:
     """The rows the cross-document step needs from the documents in ``store``.
 
     ``placement_tasks`` keeps only the tasks whose responsible units include exactly
-    one district government (the only ones that can place a project), one row per task
-    with its units' labels in ``units``.
+    one district government (the only ones that can place a project) and whose text
+    names a project, one row per task with its units' labels in ``units`` and the
+    project names in ``projects`` (read here, once per document, not at every build).
     """
     facts = {name: select(store, query(name_of)) for name, name_of in FACT_QUERIES.items()
              if name != "placement_tasks"}
@@ -54,10 +55,22 @@ def document_facts(store: ox.Store) -> dict[str, list[dict]]:
         task = tasks.setdefault(row["task"], {**{k: v for k, v in row.items() if k != "unitLabel"}, "units": set()})
         task["units"].add(row["unitLabel"])
     governments = _governments()
-    facts["placement_tasks"] = [
-        {**task, "units": sorted(task["units"])} for iri_text, task in sorted(tasks.items())
-        if len({governments[u]["name"] for u in task["units"] if u in governments}) == 1]
+    facts["placement_tasks"] = []
+    for _, task in sorted(tasks.items()):
+        if len({governments[u]["name"] for u in task["units"] if u in governments}) == 1:
+            projects = _project_names(task["text"])
+            if projects:
+                facts["placement_tasks"].append({**task, "units": sorted(task["units"]), "projects": projects})
     return facts
+
+
+def _project_names(text: str) -> list[str]:
+    """The projects a task's text names, in the order it names them."""
+    from .extract.projects import find_projects
+    from .nlp import mentions
+    from .segment_reports import Sentence
+
+    return [mention.name for mention in find_projects(text, Sentence(0, len(text), text), mentions(text))]
 
 
 def fact_keys(facts: dict) -> dict:
@@ -110,10 +123,7 @@ def link_facts(facts: list[dict]) -> list[ox.Quad]:
 
 
 def _plan_placements(task_rows: list[dict], add) -> None:
-    from .extract.projects import find_projects
     from .extract.reports import project_key
-    from .nlp import mentions
-    from .segment_reports import Sentence
 
     governments = _governments()
     for task in sorted(task_rows, key=lambda row: row["task"]):
@@ -121,8 +131,7 @@ def _plan_placements(task_rows: list[dict], add) -> None:
         if len(districts) != 1:
             continue  # no district, or several: the task does not say where
         text = task["text"]
-        sentence = Sentence(0, len(text), text)
-        projects = find_projects(text, sentence, mentions(text))
+        projects = task["projects"]
         if not projects:
             continue
         jurisdiction = task["jurisdiction"]
@@ -140,8 +149,8 @@ def _plan_placements(task_rows: list[dict], add) -> None:
         add(passage, gk("inDocument"), plan)
         sink = _Sink(add)
         describe_district(sink, jurisdiction, governments_row(district))
-        for mention in projects:
-            key = project_key(mention.name, jurisdiction)
+        for name in projects:
+            key = project_key(name, jurisdiction)
             project = project_node(jurisdiction, key)
             add(project, RDF_TYPE, gk("Project"))
             add(project, RDFS_LABEL, literal(key))
