@@ -317,9 +317,11 @@ def _run(args: list[tuple], indexes: list[int], options: BuildOptions):
 def _warm_up() -> None:
     from . import crossdoc, graph, network, pipeline, resolve  # noqa: F401
     from .extract import plan, reports  # noqa: F401
+    from .nlp import pipeline as nlp_pipeline
     from .shacl import govkg_shapes
 
     govkg_shapes()
+    nlp_pipeline()  # the rulers' patterns: compiled once here, not once per worker
 
 
 def _manifest(files, keys, options: BuildOptions) -> dict:
