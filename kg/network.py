@@ -22,6 +22,7 @@ import csv
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
@@ -144,13 +145,18 @@ def network_from_rows(rows: dict[str, list[dict]]) -> UnitNetwork:
     for row in rows["unit_task_roles"]:
         target = lead_tasks if row["role"] == LEAD else coown_tasks
         target.setdefault(row["unit"], set()).add(row["task"])
-    order = {iri: position for position, iri in enumerate(sorted(tasks, key=natural_key))}
+    # tasks in natural order, those no row describes after the others; one position and code each
+    # (looked up, not recomputed, for every unit and edge)
+    undescribed = {t for owned in (*lead_tasks.values(), *coown_tasks.values()) for t in owned} - tasks.keys()
+    order = {iri: position for position, iri in
+             enumerate(sorted(tasks, key=natural_key) + sorted(undescribed, key=natural_key))}
+    code_of = {iri: tasks[iri]["code"] if iri in tasks else local_name(iri) for iri in order}
 
     def ordered(task_iris) -> list[str]:
-        return sorted(task_iris, key=lambda t: order.get(t, len(order)))
+        return sorted(task_iris, key=order.__getitem__)
 
     def codes(task_iris) -> list[str]:
-        return [tasks[t]["code"] if t in tasks else local_name(t) for t in ordered(task_iris)]
+        return [code_of[t] for t in ordered(task_iris)]
 
     graph = nx.Graph(tasks=tasks)
     owners = sorted(set(lead_tasks) | set(coown_tasks))
@@ -194,23 +200,28 @@ def network_from_rows(rows: dict[str, list[dict]]) -> UnitNetwork:
 def _pair_counts(lead_tasks: dict[str, set[str]], coown_tasks: dict[str, set[str]]):
     """Tasks each pair of units shares (``a < b``), and how many tasks ``a`` leads that ``b`` co-owns."""
     owners_of: dict[str, set[str]] = {}
-    leads_of: dict[str, set[str]] = {}
-    for unit, task_iris in list(lead_tasks.items()) + list(coown_tasks.items()):
-        for task in task_iris:
-            owners_of.setdefault(task, set()).add(unit)
+    leads_of: dict[str, list[str]] = {}
+    coowners_of: dict[str, list[str]] = {}
     for unit, task_iris in lead_tasks.items():
         for task in task_iris:
-            leads_of.setdefault(task, set()).add(unit)
-    shared: dict[tuple[str, str], set[str]] = {}
+            owners_of.setdefault(task, set()).add(unit)
+            leads_of.setdefault(task, []).append(unit)
+    for unit, task_iris in coown_tasks.items():
+        for task in task_iris:
+            owners_of.setdefault(task, set()).add(unit)
+            coowners_of.setdefault(task, []).append(unit)
+    shared: dict[tuple[str, str], list[str]] = {}  # each (pair, task) is met once: lists, not sets
     led_coowned: dict[tuple[str, str], int] = {}
     for task, owners in owners_of.items():
-        ordered = sorted(owners)
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1:]:
-                shared.setdefault((a, b), set()).add(task)
+        for pair in combinations(sorted(owners), 2):
+            entry = shared.get(pair)
+            if entry is None:
+                shared[pair] = [task]
+            else:
+                entry.append(task)
         for a in leads_of.get(task, ()):
-            for b in ordered:
-                if b != a and task in coown_tasks.get(b, ()):
+            for b in coowners_of.get(task, ()):
+                if b != a:
                     led_coowned[(a, b)] = led_coowned.get((a, b), 0) + 1
     return shared, led_coowned
 

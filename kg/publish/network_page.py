@@ -190,9 +190,13 @@ def page_data(net: UnitNetwork, analysis: dict | None = None) -> dict:
     # for a duplicate (quadratic), and these edges are unique by construction.
     from pyvis.edge import Edge
 
+    owned = {}  # unit -> the indexes of the tasks it leads or co-owns (met again on each of its edges)
     for u, v, d in sorted(G.edges(data=True), key=lambda e: (min(ids[e[0]], ids[e[1]]), max(ids[e[0]], ids[e[1]]))):
         a, b = sorted((ids[u], ids[v]))
-        shared = sorted(task_index[t] for t in _shared(G, u, v) if t in task_index)
+        for unit in (u, v):
+            if unit not in owned:
+                owned[unit] = {task_index[t] for t in _owned(G, unit) if t in task_index}
+        shared = sorted(owned[u] & owned[v])
         pv.edges.append(Edge(a, b, False, value=int(d.get("weight", 1)), kind="share", tasks=shared).options)
     for c, m in sorted(M.edges(), key=lambda e: (ids[e[0]], ids[e[1]])):
         pv.edges.append(
@@ -307,11 +311,9 @@ def write_network_outputs(store, out_dir: Path, network=None) -> dict:
     }
 
 
-def _shared(G, u, v) -> set:
-    a, b = G.nodes[u], G.nodes[v]
-    return (set(a.get("lead_tasks", [])) | set(a.get("coown_tasks", []))) & (
-        set(b.get("lead_tasks", [])) | set(b.get("coown_tasks", []))
-    )
+def _owned(G, unit) -> set:
+    data = G.nodes[unit]
+    return set(data.get("lead_tasks", [])) | set(data.get("coown_tasks", []))
 
 
 def _clip(text: str, limit: int = TEXT_LIMIT) -> str:
