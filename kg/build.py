@@ -694,11 +694,13 @@ def merge_graphs(parts: list[Path], nq_path: Path | None, nt_path: Path, scratch
     try:
         with open(nq_path or os.devnull, "w", encoding="utf-8") as nq, open(nt_path, "w", encoding="utf-8") as nt:
             last_quad = last_triple = None
+            write_quad = nq.write if nq_path else None
             for line in heapq.merge(*handles):
                 if line == last_quad:
                     continue
                 last_quad = line
-                nq.write(line)
+                if write_quad:
+                    write_quad(line)
                 cut = line.rfind(" <", 0, len(line) - 3)
                 triple = line[:cut]
                 graph = line[cut + 1:-3]

@@ -65,7 +65,13 @@ def _is_local(term: str, starts: tuple[str, ...]) -> bool:
 
 def object_is_local(quad_line: str) -> bool:
     """Whether the object of an N-Quads line is a node local to the line's document."""
+    after_subject = quad_line.index(" ") + 1
+    if not quad_line.startswith(_LOCAL_KINDS, quad_line.index(" ", after_subject) + 1):
+        return False  # most objects: literals, classes, units (no document's own node)
     return _is_local(_object(quad_line), local_subject_starts(quad_line))
+
+
+_LOCAL_KINDS = (_DOC, _TASK)
 
 
 def split_lines(quad_lines: list[str]) -> tuple[list[str], list[str]]:
