@@ -20,8 +20,10 @@ _CITY_END = re.compile(
     r"市(?=人民政府|人大|政府|委|第[一二三四五六七八九十]+届|《政府工作报告》|(?:19|20)\d\d年|[\u4e00-\u9fff]{1,4}区(?:人民政府|第))")
 _ANY_CITY_END = re.compile(r"市(?![长场级民委区内外属直域])")
 _DISTRICT_END = re.compile(r"区(?=人民政府|第[一二三四五六七八九十]+届人民代表大会)")
-# characters that end a preceding phrase and never start a place name
+# characters that end a preceding phrase (…日在武汉市, 湖北省武汉市, 恩施州恩施市): a place name starts after one
 _STOP = set("在于日年月向对的和与及是为关了各全省市区州县—-") | set("，,。:：;；、()（）“”\"《》 \n\t")
+# characters no place name holds; 州, 关, 日, 和 end phrases but are in names too (广州, 韶关, 日照, 和田)
+_NOT_IN_NAME = _STOP - set("日和关全州")
 _DATE = re.compile(r"(20\d\d|19\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)\s*年")
 _CITY_ABBREVIATION = re.compile(r"^([\u4e00-\u9fff])政[\[〔(]\d{4}[\]〕)]")
@@ -153,6 +155,8 @@ def place_name(text: str, end_pattern: re.Pattern) -> str | None:
 
     >>> place_name("2025年1月16日在武汉市人民政府", _CITY_END)
     '武汉'
+    >>> [place_name(t, _CITY_END) for t in ("郑州市人民政府文件", "广东省韶关市人民政府", "湖北省恩施州恩施市人民政府")]
+    ['郑州', '韶关', '恩施']
     """
     for match in end_pattern.finditer(text):
         end = match.start()
@@ -161,7 +165,7 @@ def place_name(text: str, end_pattern: re.Pattern) -> str | None:
             if start < 0:
                 continue
             name = text[start:end]
-            if any(ch in _STOP or not ("\u4e00" <= ch <= "\u9fff") for ch in name):
+            if any(ch in _NOT_IN_NAME or not ("\u4e00" <= ch <= "\u9fff") for ch in name):
                 continue
             if start == 0 or text[start - 1] in _STOP or not ("\u4e00" <= text[start - 1] <= "\u9fff"):
                 if length >= 2 or end_pattern is _DISTRICT_END:

@@ -106,19 +106,23 @@ def build(ctx, inputs, out_dir, kind, jobs, strict, no_cache, timeout, no_networ
 @click.option("--with", "with_name", default=None, help="Only the tasks shared with this unit.")
 @click.option("--include-collective", is_flag=True,
               help="Also the tasks the unit carries as a member of a collective (各区人民政府 …).")
+@click.option("--in", "jurisdiction", default=None, metavar="JURISDICTION",
+              help="Only the plans of this city or district (武汉市): in a graph of many, one name names a unit in each.")
+@click.option("--year", type=int, default=None, help="Only the plans for this year (2025).")
 @graph_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (code, role, text, targets, units …).")
-def tasks(unit_name, with_name, include_collective, graph_dir, as_json):
+def tasks(unit_name, with_name, include_collective, jurisdiction, year, graph_dir, as_json):
     """List every task a unit owns, as lead or co-owner, with its targets.
 
     Only direct responsibility unless --include-collective.  Example:
-    `kg tasks --unit 市经信局 --with 市发改委`.
+    `kg tasks --unit 市经信局 --with 市发改委 --in 武汉市 --year 2025`.
     """
-    from .lookup import unit_tasks
     from .console import print_tasks
+    from .lookup import unit_tasks
     from .store import open_store
 
-    rows = unit_tasks(open_store(graph_dir), unit_name, with_name=with_name, include_collective=include_collective)
+    rows = unit_tasks(open_store(graph_dir), unit_name, with_name=with_name, include_collective=include_collective,
+                      jurisdiction=jurisdiction, year=year)
     print_tasks(rows, unit_name, with_name, as_json)
 
 

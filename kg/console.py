@@ -114,7 +114,11 @@ def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: boo
     if as_json:
         print_json(rows)
         return
-    title = f"{unit}: {len(rows)} tasks" + (f" shared with {with_name}" if with_name else "")
+    from .lookup import jurisdictions_of
+
+    places = jurisdictions_of(rows)
+    where = f" in {places[0]}" if len(places) == 1 else (f" in {len(places)} jurisdictions" if places else "")
+    title = f"{unit}{where}: {len(rows)} tasks" + (f" shared with {with_name}" if with_name else "")
     leads = sum(1 for r in rows if r["role"].startswith("lead"))
     table = Table(title=f"{title} ({leads} as lead, {len(rows) - leads} as co-owner)", title_justify="left",
                   show_lines=False)
@@ -132,6 +136,10 @@ def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: boo
         role = row["role"] + (f" ({row['via']})" if row.get("via") else "")
         table.add_row(row["code"], role, row["text"], targets, with_text)
     stdout.print(table)
+    if len(places) > 1:
+        shown = "、".join(places[:5]) + (" …" if len(places) > 5 else "")
+        stderr.print(f"{unit} names a unit in each of {len(places)} jurisdictions ({shown}); "
+                     f"narrow with --in {places[0]} (and --year)", soft_wrap=True)
 
 
 def _target_text(target: dict) -> str:

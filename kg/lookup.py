@@ -23,25 +23,29 @@ class UnitNotFound(GovkgError):
 
 
 def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
-               include_collective: bool = False) -> list[dict]:
+               include_collective: bool = False, jurisdiction: str | None = None,
+               year: int | None = None) -> list[dict]:
     """Every task the unit called ``name`` owns (lead or co-owner), sorted by document and code.
 
     Each row: ``code``, ``role``, ``text``, ``document``, ``line``, ``unit``, ``targets``
     (value, unit, comparator, bound, metric) and ``units`` (every unit responsible for the
     task, with its role).  ``with_name`` keeps the tasks that unit shares too;
-    ``include_collective`` adds the tasks the unit carries as a member of a collective.
+    ``include_collective`` adds the tasks the unit carries as a member of a collective;
+    ``jurisdiction`` (武汉市) and ``year`` keep the tasks of those plans only: in a graph of
+    many cities or years one name (市经信局) names a unit in each.
     """
     rows = _task_rows(store, name, include_collective)
+    rows = _in_plans(rows, name, jurisdiction, year)
     if with_name is not None:
         partner = {row["task"] for row in _task_rows(store, with_name, include_collective)}
         rows = [row for row in rows if row["task"] in partner]
-    names = {"name": name}
     targets = defaultdict(list)
-    for row in select(store, query("task_targets"), names):
-        targets[row["task"]].append(row)
     units = defaultdict(list)
-    for row in select(store, query("task_units"), names):
-        units[row["task"]].append({"name": row["otherLabel"], "role": row["otherRole"]})
+    for bindings in _scopes(name, rows, narrowed=jurisdiction is not None or year is not None):
+        for row in select(store, query("task_targets"), bindings):
+            targets[row["task"]].append(row)
+        for row in select(store, query("task_units"), bindings):
+            units[row["task"]].append({"name": row["otherLabel"], "role": row["otherRole"]})
     results = []
     for row in rows:
         result = {
@@ -51,6 +55,7 @@ def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
             "document": row["file"],
             "line": int(row["line"]) if row.get("line") else None,
             "unit": row["unitLabel"],
+            "jurisdiction": row.get("jurisdiction") or "",
             "targets": [
                 {"value": _number(t["value"]), "unit": t["measure"], "comparator": t.get("comparator") or "",
                  "bound": t.get("bound") or "", "metric": t.get("metric") or ""}
@@ -64,6 +69,39 @@ def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
     return results
 
 
+# a narrowed lookup asks for targets and co-owners plan by plan (a pattern inside a given
+# graph is fast) up to this many plans; beyond, one query over every graph is faster
+_PLANS_ASKED_ONE_BY_ONE = 20
+
+
+def _scopes(name: str, rows: list[dict], narrowed: bool) -> list[dict]:
+    """The bindings of the targets and co-owners queries: the name, and the plans' graphs when few."""
+    graphs = sorted({row["g"] for row in rows if row.get("g")})
+    if narrowed and len(graphs) <= _PLANS_ASKED_ONE_BY_ONE:
+        return [{"name": name, "g": ox.NamedNode(graph)} for graph in graphs]
+    return [{"name": name}] if rows else []
+
+
+def _in_plans(rows: list[dict], name: str, jurisdiction: str | None, year: int | None) -> list[dict]:
+    """The rows of the plans of ``jurisdiction`` and ``year`` (each when given); a clear error when none is."""
+    if jurisdiction is None and year is None:
+        return rows
+    kept = [row for row in rows
+            if (jurisdiction is None or row.get("jurisdiction") == jurisdiction)
+            and (year is None or str(year) in row["years"])]
+    if rows and not kept:
+        where = " ".join(part for part in (jurisdiction, f"{year}" if year is not None else None) if part)
+        plans = sorted({(row.get("jurisdiction") or "?", "/".join(sorted(row["years"])) or "?") for row in rows})
+        listed = ", ".join(f"{j} {y}" for j, y in plans[:8]) + (f" and {len(plans) - 8} more" if len(plans) > 8 else "")
+        raise UnitNotFound(f"{name!r} owns no task in the plans of {where} (it owns tasks in: {listed})")
+    return kept
+
+
+def jurisdictions_of(rows: list[dict]) -> list[str]:
+    """The jurisdictions of :func:`unit_tasks` rows, in order of first appearance."""
+    return list(dict.fromkeys(row["jurisdiction"] for row in rows if row.get("jurisdiction")))
+
+
 def _task_rows(store, name: str, include_collective: bool) -> list[dict]:
     rows = select(store, query("unit_tasks"), {"name": name})
     if not rows and not _known(store, name):
@@ -72,6 +110,14 @@ def _task_rows(store, name: str, include_collective: bool) -> list[dict]:
         direct = {r["task"] for r in rows}
         rows += [r for r in select(store, query("unit_tasks_via_collective"), {"name": name})
                  if r["task"] not in direct]
+    # a plan about two years gives a task once per year: keep it once, with its years
+    unique: dict[tuple, dict] = {}
+    for row in rows:
+        kept = unique.setdefault((row["task"], row["role"], row["unit"], row.get("collectiveLabel")),
+                                 {**row, "years": set()})
+        if row.get("year"):
+            kept["years"].add(row["year"])
+    rows = list(unique.values())
     rows.sort(key=lambda r: (r["file"], code_sort_key(r["code"]), r["role"]))
     return rows
 

@@ -178,8 +178,9 @@ def segment_plan(source: SourceText) -> PlanStructure:
             previous_items = [b for b in blocks if b.kind == "item" and b.part_index == part_index]
             expected = previous_items[-1].number + 1 if previous_items else 1
             if part_index > 0 and not previous_items:
-                # numbering may continue from the previous part in some plans
-                expected_alternatives = {1}
+                # a part's items start at 1, or continue the numbering of the parts before (成都, 广州)
+                earlier = [b for b in blocks if b.kind == "item" and b.part_index < part_index]
+                expected_alternatives = {1} | ({earlier[-1].number + 1} if earlier else set())
             else:
                 expected_alternatives = {expected}
             pending = current is not None and current.kind in ("item", "paren") and not is_complete(current.text)
@@ -201,6 +202,11 @@ def segment_plan(source: SourceText) -> PlanStructure:
             current = None
             continue
         # a continuation line: wrapped text of the open block
+        # (not a wrapped decimal: "5.4万套" goes on the line above)
+        if item_match and current is not None and current.kind in ("item", "paren") \
+                and not item_match.group(2)[:1].isdigit():
+            problems.append(Problem(source.line_of(content_start),
+                                    f"item {item_match.group(1)} out of order: read as the text of the block above"))
         if current is not None and current.kind in ("item", "paren", "sub", "part"):
             if current.kind in ("item", "paren") and is_complete(current.text):
                 close(current, start)

@@ -96,3 +96,36 @@ def test_damaged_plan_keeps_complete_items_and_reports_the_broken_ones():
 def test_a_damaged_plan_makes_the_build_exit_1(tmp_path):
     result, _ = build_one(tmp_path, "plan_damaged.txt")
     assert result.conforms and result.exit_code == 1
+
+
+def test_a_graph_of_two_cities_answers_for_the_one_asked(tmp_path):
+    """广州 (州 in its name) is read as the jurisdiction; `kg tasks --in/--year` keep one city's plan."""
+    from click.testing import CliRunner
+
+    from kg.build import BuildOptions, build
+    from kg.cli import main
+    from kg.lookup import UnitNotFound, unit_tasks
+    from kg.store import open_store
+
+    out = tmp_path / "out"
+    result = build(BuildOptions(inputs=[DATA / "plan_chengdu_first_listed.txt", DATA / "plan_guangzhou_2027.txt"],
+                                out_dir=out, jobs=1, network=False))
+    assert result.exit_code == 0
+    store = open_store(out)
+    both = unit_tasks(store, "市发改委")
+    assert {(row["jurisdiction"], row["code"]) for row in both} == {
+        ("成都市", "一.1"), ("成都市", "二.3"), ("广州市", "一.1"), ("广州市", "二.3")}
+    guangzhou = unit_tasks(store, "市发改委", jurisdiction="广州市", year=2027)
+    assert [(row["code"], row["role"]) for row in guangzhou] == [("一.1", "lead"), ("二.3", "co-owner")]
+    assert guangzhou[1]["units"][0] == {"name": "市工信局", "role": "lead"}
+    assert [t["value"] for t in guangzhou[1]["targets"]] == [120, 8]
+    assert unit_tasks(store, "市发改委", jurisdiction="成都市")[0]["targets"][0]["value"] == 5.5
+    with pytest.raises(UnitNotFound, match="广州市 2027"):
+        unit_tasks(store, "市发改委", jurisdiction="广州市", year=2026)
+    del store
+    cli = CliRunner()
+    narrowed = cli.invoke(main, ["tasks", "--unit", "市发改委", "--in", "广州市", "--graph", str(out)])
+    assert narrowed.exit_code == 0 and "市发改委 in 广州市: 2 tasks" in narrowed.output
+    wide = cli.invoke(main, ["tasks", "--unit", "市发改委", "--graph", str(out)])
+    assert wide.exit_code == 0 and "in 2 jurisdictions: 4 tasks" in wide.output
+    assert "narrow with --in" in wide.stderr

@@ -56,6 +56,7 @@ def test_wrapped_decimal_is_a_continuation_not_an_item():
     structure = segment_plan(read_text(text))
     assert [item.code for item in structure.items] == ["一.1", "一.2"]
     assert structure.items[0].body == "筹集建设保障性租赁住房5.4万套(间)。"
+    assert structure.problems == []
 
 
 def test_cut_off_and_out_of_order_items_are_reported_with_line_numbers():
@@ -67,6 +68,26 @@ def test_cut_off_and_out_of_order_items_are_reported_with_line_numbers():
     assert (3, "item 一.2 names no responsible unit (cut off?); item left out") in messages
     assert (4, "item 一.3: unbalanced bracket in its role clause") in messages
     assert (5, "item 5 out of order (expected 4)") in messages
+
+
+def test_numbering_that_goes_on_across_parts_under_a_section_heading():
+    # 广州's convention: items numbered through the whole plan, the first of part 二 under a heading
+    text = ("一、主要预期目标\n1．增长5％左右。（责任单位：市发改委、市统计局）\n2．就业30万人。（责任单位：市人社局）\n"
+            "二、重点工作\n"
+            "（一）推进产业高质量发展\n3．新引进项目120个。（责任单位：市工信局、市发改委）\n"
+            "4．建成东站改造工程。（牵头单位：市交通运输局）\n")
+    structure = segment_plan(read_text(text))
+    assert [(item.code, item.section_code) for item in structure.items] == [
+        ("一.1", None), ("一.2", None), ("二.3", "二.(一)"), ("二.4", "二.(一)")]
+    assert structure.problems == []
+
+
+def test_an_item_read_into_the_block_above_is_reported():
+    text = ("一、重点工作\n1．甲。（牵头单位：市甲局）\n（一）乙方面\n7．丙。（牵头单位：市丙局）\n")
+    structure = segment_plan(read_text(text))
+    assert [item.code for item in structure.items] == ["一.1"]
+    assert [(p.line, p.message) for p in structure.problems] == [
+        (4, "item 7 out of order: read as the text of the block above")]
 
 
 def test_find_role_clause_takes_the_last_bracket_that_names_a_role():
