@@ -44,6 +44,7 @@ REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
 CACHE_FORMAT = 4  # bump when the cache entries change shape
 MERGE_FAN_IN = 200  # files merged at once (keeps open files and memory bounded)
+SMALL_BUILD = 30  # documents: up to this many, memory is no concern and start-up time is
 
 
 @dataclass
@@ -388,11 +389,13 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
                 result.network, result.network_reused = reused, True
 
     def start_network() -> None:
-        # once the store is loaded: the loader's memory and the network's never add up (peak RSS)
-        if options.network and not result.network_reused:
+        if options.network and not result.network_reused and not network:
             network.append(_start_network_outputs(tmp, [key for _, key in built]))
 
     try:
+        if len(built) <= SMALL_BUILD:
+            start_network()  # small: its start-up (imports) overlaps the graph files and the store
+        # large: once the store is loaded, so the loader's memory and the network's never add up (peak RSS)
         _write_graph(tmp, documents, built, result, options, start_network)
     except BaseException:
         for process in network:
