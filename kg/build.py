@@ -43,7 +43,6 @@ CACHE_DIR = "cache"
 REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
 CACHE_FORMAT = 4  # bump when the cache entries change shape
-MERGE_FAN_IN = 200  # files merged at once (keeps open files and memory bounded)
 SMALL_BUILD = 30  # documents: up to this many, memory is no concern and start-up time is
 
 
@@ -657,11 +656,12 @@ def merge_graphs(parts: list[Path], nq_path: Path | None, nt_path: Path, scratch
     wanted = None if predicates is None else {f"<{p}>" for p in predicates} | {RDF_TYPE_NT}
     typed = typed or set()
     rounds = 0
-    while len(parts) > MERGE_FAN_IN:  # merge in rounds, so open files stay bounded
+    fan_in = merge_fan_in()
+    while len(parts) > fan_in:  # merge in rounds, so open files stay bounded
         merged = []
-        for start in range(0, len(parts), MERGE_FAN_IN):
+        for start in range(0, len(parts), fan_in):
             target = scratch / f".merge-{rounds}-{start}.nq"
-            _merge_quads(parts[start:start + MERGE_FAN_IN], target)
+            _merge_quads(parts[start:start + fan_in], target)
             merged.append(target)
         if rounds:
             for path in parts:
@@ -732,6 +732,20 @@ def merge_graphs(parts: list[Path], nq_path: Path | None, nt_path: Path, scratch
             for path in parts:
                 path.unlink()
     return {"triples": triples, "shared": shared, "retyped": retyped, "shared_lines": shared_lines, "types": types}
+
+
+def merge_fan_in() -> int:
+    """Files merged at once: a quarter of the open-file limit (the store, loaded meanwhile, opens
+    files too), between 64 and 4,096; each round more is a pass over every statement."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return 64
+    if soft == resource.RLIM_INFINITY:
+        return 4096
+    return max(64, min(4096, soft // 4))
 
 
 def _merge_quads(parts: list[Path], target: Path) -> None:

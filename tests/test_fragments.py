@@ -58,3 +58,25 @@ def test_cross_document_links_survive_a_rebuild_that_takes_the_plan_from_the_cac
     second = build(BuildOptions(inputs=[docs], out_dir=out, jobs=1, network=False))
     assert second.reused == 1 and second.exit_code == 0
     assert links() == before
+
+
+def test_merging_in_rounds_gives_what_one_round_gives(tmp_path, monkeypatch):
+    """More files than may be open at once are merged in rounds; the result is the same."""
+    import kg.build as build_module
+
+    parts, quads = [], set()
+    for index in range(5):  # the same statements in several files and several graphs
+        lines = sorted({f"<http://x/s{(index + k) % 4}> <http://x/p> \"{k % 2}\" <http://x/g{index % 2}> .\n"
+                        for k in range(4)})
+        quads.update(lines)
+        part = tmp_path / f"part{index}.nq"
+        part.write_text("".join(lines), encoding="utf-8")
+        parts.append(part)
+    triples = {line.rsplit(" <", 1)[0] for line in quads}
+    one = build_module.merge_graphs(parts, tmp_path / "one.nq", tmp_path / "one.nt", tmp_path)
+    monkeypatch.setattr(build_module, "merge_fan_in", lambda: 2)
+    rounds = build_module.merge_graphs(parts, tmp_path / "rounds.nq", tmp_path / "rounds.nt", tmp_path)
+    assert one == rounds and one["triples"] == len(triples) == 8
+    assert (tmp_path / "rounds.nq").read_text(encoding="utf-8") == "".join(sorted(quads))
+    assert (tmp_path / "one.nt").read_bytes() == (tmp_path / "rounds.nt").read_bytes()
+    assert all(path.exists() for path in parts) and not list(tmp_path.glob(".merge-*"))
