@@ -42,6 +42,7 @@ INPUT_SUFFIXES = {".txt", ".text", ".md"}
 CACHE_DIR = "cache"
 REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
+LINKS_FILE = "links.json"  # in the cache: which report passages each plan's tasks derive from
 CACHE_FORMAT = 4  # bump when the cache entries change shape
 SMALL_BUILD = 30  # documents: up to this many, memory is no concern and start-up time is
 
@@ -395,7 +396,7 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
         if len(built) <= SMALL_BUILD:
             start_network()  # small: its start-up (imports) overlaps the graph files and the store
         # large: once the store is loaded, so the loader's memory and the network's never add up (peak RSS)
-        _write_graph(tmp, documents, built, result, options, start_network)
+        _write_graph(tmp, documents, built, result, options, start_network, knowledge)
     except BaseException:
         for process in network:
             process.kill()
@@ -406,7 +407,7 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
 
 
 def _write_graph(tmp: Path, documents, built, result: BuildResult, options: BuildOptions,
-                 store_loaded: Callable[[], None] = lambda: None) -> None:
+                 store_loaded: Callable[[], None] = lambda: None, knowledge: str = "") -> None:
     """The graph files, the store and the SHACL verdict (see :func:`_write_outputs`)."""
     from .crossdoc import link_facts
     from .fragments import object_is_local
@@ -414,7 +415,10 @@ def _write_graph(tmp: Path, documents, built, result: BuildResult, options: Buil
     cache = tmp / CACHE_DIR
     cross_path = tmp / ".cross-document.nq"
     shared_path = tmp / ".shared.nt"
-    cross_quads = link_facts(_needed_facts(built, cache))
+    memo = _link_memo(options, knowledge)
+    cross_quads = link_facts(_needed_facts(built, cache), memo)
+    _write_atomic(cache / LINKS_FILE, json.dumps({"knowledge": knowledge, "links": memo.used}, ensure_ascii=False,
+                                                 sort_keys=True))
     extra_results, extra_deferred = _write_cross_document(cross_quads, cross_path)
     _concatenate([cache / f"{key}.nq" for _, key in built] + [cross_path], tmp / "graph.nq")
     loader = _StoreLoader(tmp, options.out_dir if options.incremental else None, built, cross_path)
@@ -448,6 +452,21 @@ def _write_graph(tmp: Path, documents, built, result: BuildResult, options: Buil
             (tmp / "validation.txt").write_text(report_text(results), encoding="utf-8")
     else:  # shapes beyond kg.shacl, or documents built without validation: pySHACL on the whole graph
         result.conforms, result.violations = _pyshacl(tmp)
+
+
+def _link_memo(options: BuildOptions, knowledge: str):
+    """The plan-report links of the previous build (:class:`kg.link.LinkMemo`), if made by this govkg."""
+    from .link import LinkMemo
+
+    memo = LinkMemo()
+    if options.incremental and knowledge:
+        try:
+            saved = json.loads((Path(options.out_dir) / CACHE_DIR / LINKS_FILE).read_text(encoding="utf-8"))
+            if saved.get("knowledge") == knowledge and isinstance(saved.get("links"), dict):
+                memo.known = saved["links"]
+        except (OSError, ValueError, AttributeError):
+            pass  # no previous links: every plan is matched
+    return memo
 
 
 def _needed_facts(built, cache: Path) -> list[dict]:

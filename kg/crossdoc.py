@@ -101,8 +101,9 @@ def link_documents(store: ox.Store) -> list[ox.Quad]:
     return link_facts([document_facts(store)])
 
 
-def link_facts(facts: list[dict]) -> list[ox.Quad]:
-    """The cross-document statements from the facts of every document (see :func:`document_facts`)."""
+def link_facts(facts: list[dict], memo=None) -> list[ox.Quad]:
+    """The cross-document statements from the facts of every document (see :func:`document_facts`);
+    ``memo``: the plan-report links of a previous build (:class:`kg.link.LinkMemo`)."""
     from .link import link_tasks
 
     quads: set[ox.Quad] = set()
@@ -113,7 +114,7 @@ def link_facts(facts: list[dict]) -> list[ox.Quad]:
     def rows(name):
         return [row for entry in facts for row in entry.get(name, ())]
 
-    for plan in link_tasks(rows("plan_tasks"), rows("report_passages")):
+    for plan in link_tasks(rows("plan_tasks"), rows("report_passages"), memo):
         for task in plan.tasks:
             for passage in task["passages"]:
                 add(ox.NamedNode(task["task"]), PROV_DERIVED, ox.NamedNode(passage))

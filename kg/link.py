@@ -9,9 +9,11 @@ Only the plan parts of the report of the same jurisdiction and year are searched
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -64,16 +66,37 @@ def match(task_text: str, passages: list[tuple[str, set[str]]], index: dict[str,
     return found
 
 
+@dataclass
+class LinkMemo:
+    """The passages of each plan's tasks, by a hash of the plan's tasks and its report's passages.
+
+    ``kg build`` keeps it with the cache: a plan and a report that did not change are not
+    matched again (``known``: the previous build's; ``used``: this build's, to keep).
+    """
+
+    known: dict = field(default_factory=dict)
+    used: dict = field(default_factory=dict)
+
+
+def _pair_key(plan: TaskLinks) -> str:
+    tasks = [[task["task"], task["text"]] for task in plan.tasks]
+    passages = [[passage["passage"], passage["text"]] for passage in plan.passages]
+    content = [tasks, plan.report, passages]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def task_links(store: ox.Store) -> list[TaskLinks]:
     """For every plan in ``store``: its tasks in plan order, each with the report passages it derives from."""
     return link_tasks(select(store, query("coverage_plan_tasks")), select(store, query("coverage_report_passages")))
 
 
-def link_tasks(task_rows, passage_rows) -> list[TaskLinks]:
+def link_tasks(task_rows, passage_rows, memo: LinkMemo | None = None) -> list[TaskLinks]:
     """:func:`task_links` on the rows of the queries coverage_plan_tasks and coverage_report_passages.
 
     The rows may come from one store of every document or from each document alone
     (what ``kg build`` keeps per document, so the cross-document step needs no store).
+    With ``memo``, a plan whose tasks and report are those of a previous build takes its
+    links from there.
     """
     plans: dict[str, TaskLinks] = {}
     for row in task_rows:
@@ -96,6 +119,12 @@ def link_tasks(task_rows, passage_rows) -> list[TaskLinks]:
         key = candidates[0]
         plan.report, plan.report_file = key[2], reports[key]["file"]
         plan.passages = sorted(reports[key]["passages"], key=lambda p: p["start"])
+        pair = _pair_key(plan) if memo is not None else None
+        if pair is not None and pair in memo.known:
+            for task, passages in zip(plan.tasks, memo.known[pair]):
+                task["passages"] = list(passages)
+            memo.used[pair] = memo.known[pair]
+            continue
         grams = [(p["passage"], bigrams(p["text"])) for p in plan.passages]
         index: dict[str, list[int]] = defaultdict(list)
         for position, (_, passage_grams) in enumerate(grams):
@@ -103,4 +132,6 @@ def link_tasks(task_rows, passage_rows) -> list[TaskLinks]:
                 index[gram].append(position)
         for task in plan.tasks:
             task["passages"] = match(task["text"], grams, index)
+        if pair is not None:
+            memo.used[pair] = [task["passages"] for task in plan.tasks]
     return sorted(plans.values(), key=lambda p: p.plan)

@@ -149,3 +149,43 @@ def test_collaboration_outputs_follow_the_roles(corpus, tmp_path):
     assert not fresh.network_reused
     for name in ("analysis.json", "collaboration.html", "units.csv", "build-report.json"):
         assert (out / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
+
+
+def test_plan_report_links_are_kept_until_the_plan_or_report_changes(tmp_path, monkeypatch):
+    """Matching plan tasks to report sentences is not done again for a plan and report that did not change."""
+    import kg.link as link_module
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("wuhan-2025-plan-responsibility-decomposition.txt", "wuhan-2025-city-government-work-report.txt",
+                 "wuhan-2024-city-government-work-report.txt"):
+        shutil.copy(seeds / name, folder / name)
+    matched: list[str] = []
+    original = link_module.match
+
+    def spy(text, *args):
+        matched.append(text)
+        return original(text, *args)
+
+    monkeypatch.setattr(link_module, "match", spy)
+    out = tmp_path / "out"
+    build(_options(folder, out))
+    assert len(matched) == 340  # every task of the 2025 plan, against the 2025 report
+    derived = [line for line in (out / "graph.nq").read_text(encoding="utf-8").splitlines() if "wasDerivedFrom" in line]
+    assert len(derived) == 69  # as in the seeds' graph: the 2025 plan's tasks stated by the 2025 report
+    # another document changes: the links are the previous build's
+    other = folder / "wuhan-2024-city-government-work-report.txt"
+    other.write_text(other.read_text(encoding="utf-8") + "\n附:名词解释。\n", encoding="utf-8")
+    matched.clear()
+    build(_options(folder, out))
+    assert matched == []
+    assert [line for line in (out / "graph.nq").read_text(encoding="utf-8").splitlines()
+            if "wasDerivedFrom" in line] == derived
+    # the report changes: matched again, and the same as a build from nothing
+    report = folder / "wuhan-2025-city-government-work-report.txt"
+    report.write_text(report.read_text(encoding="utf-8") + "\n本报告已修订。\n", encoding="utf-8")
+    build(_options(folder, out))
+    assert len(matched) == 340
+    build(_options(folder, tmp_path / "fresh", incremental=False))
+    assert (out / "graph.nq").read_bytes() == (tmp_path / "fresh" / "graph.nq").read_bytes()
