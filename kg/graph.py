@@ -172,6 +172,8 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
 
     part_nodes = {}
     for part in extraction.structure.parts:
+        if not part.numeral:
+            continue  # the one part of a table under no part heading: nothing to state
         node = iri(f"doc/{slug}/part/{part.number}")
         part_nodes[part.number] = node
         sink.add(node, RDF_TYPE, gk("Part"))
@@ -201,7 +203,8 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
         if item.role_clause is not None:
             sink.add(node, gk("roleText"), literal(item.role_clause))
         sink.add(node, gk("inDocument"), doc)
-        sink.add(node, gk("inPart"), part_nodes[item.part_number])
+        if item.part_number in part_nodes:
+            sink.add(node, gk("inPart"), part_nodes[item.part_number])
         if item.section_number is not None:
             sink.add(node, gk("inSection"), section_nodes[(item.part_number, item.section_number)])
         if item.subheading:

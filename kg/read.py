@@ -212,11 +212,12 @@ _STEPS: list[tuple[re.Pattern, object]] = [
     # split decimals "5. 4 万" -> "5.4 万" (never at a line start, where "3. 4" is an item number)
     (re.compile(r"(\d+)\.[ \t]+(?=\d)"), lambda m: m.group(0) if _starts_line(m) else m.group(1) + "."),
     # spaces between CJK characters, and between CJK and digits/punctuation: "牵 头单位", "增长 6%"
-    (re.compile(f"(?<=[{CJK}\\d%。，、；：）(（)“”\"])[ \\t]+(?=[{CJK}（(“”\"])"), ""),
-    (re.compile(f"(?<=[{CJK}])[ \\t]+(?=[\\d(（:：;；,，、.。])"), ""),
-    (re.compile(f"(?<=[\\d])[ \\t]+(?=[{CJK}%])"), ""),
-    (re.compile(r"(?<=[:;,、(])[ \t]+"), ""),
-    (re.compile(r"[ \t]+(?=[:;,、)])"), ""),
+    # (tabs stay: they separate the cells of a table, 序号\t重点任务\t牵头单位)
+    (re.compile(f"(?<=[{CJK}\\d%。，、；：）(（)“”\"]) +(?=[{CJK}（(“”\"])"), ""),
+    (re.compile(f"(?<=[{CJK}]) +(?=[\\d(（:：;；,，、.。])"), ""),
+    (re.compile(f"(?<=[\\d]) +(?=[{CJK}%])"), ""),
+    (re.compile(r"(?<=[:;,、(]) +"), ""),
+    (re.compile(r" +(?=[:;,、)])"), ""),
 ]
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from .datafiles import read_yaml
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem
 from .numerals import chinese_to_int
 from .read import SourceText
@@ -25,12 +27,26 @@ CN_NUM = "一二三四五六七八九十"
 ROLE_KEYWORDS = re.compile(r"牵头单位|责任单位|配合单位|协办单位|参与单位|主办单位|牵头|负责|配合")
 
 _MARKER = re.compile(r"^\s*(?:[-•·●▪*](?=\s)\s*)*")
-_PART = re.compile(f"^([{CN_NUM}]{{1,3}})\\s*[、.]\\s*(\\S.{{0,40}})$")
+# 二、十一个方面重点工作 / 第二部分 重点工作 (第二章, 第二篇): the numeral, then the title
+_PART = re.compile(f"^(?:([{CN_NUM}]{{1,3}})\\s*[、.]\\s*(?=\\S)|第([{CN_NUM}]{{1,3}})(?:部分|章|篇)\\s*)(.{{0,40}})$")
 _SECTION = re.compile(f"^\\(([{CN_NUM}]{{1,3}})\\)\\s*(.*)$")
 _SUBHEADING = re.compile(r"^——+\s*(\S.*)$")
-_ITEM = re.compile(r"^(\d{1,4})\s*[.、]\s*(.*)$")
+# how items are numbered: 1. / 1、 (most plans), (1) (西安), 1) (太原); a plan's commonest form is its own
+# (a "(1)" line in a plan numbered "1." is a point inside an item)
+_ITEM_FORMS = (re.compile(r"^(\d{1,4})\s*[.、]\s*(.*)$"), re.compile(r"^\((\d{1,4})\)\s*(.*)$"),
+               re.compile(r"^(\d{1,4})\)\s*(.*)$"))
+
+
+def _item_form(text: str) -> re.Pattern:
+    """The item numbering form most lines of ``text`` start with (the first form when none does)."""
+    lines = [line.strip() for line in text.split("\n")]
+    counts = [sum(1 for line in lines if form.match(line)) for form in _ITEM_FORMS]
+    return _ITEM_FORMS[max(range(len(counts)), key=lambda i: (counts[i], -i))]
 _APPENDIX = re.compile(r"^(附表|附件|附录)\s*\d*\s*$")
 _TABLE_ROW = re.compile(r"\t\s*\S.*\t|\t\s*\d+\s*$")
+# "(牵头)" after a unit names it lead inside a list: never a role clause of its own
+_LEAD_MARKER = re.compile("|".join(map(re.escape, sorted(read_yaml("roles.yaml")["lead_markers"], key=len,
+                                                            reverse=True))))
 
 
 @dataclass
@@ -73,7 +89,9 @@ def find_role_clause(text: str) -> tuple[int, int, bool] | None:
 
     The clause is the last bracket group that names a role; an opened but
     unclosed group (``(牵头单位:市商务局;责任单位:…`` cut off) is returned with
-    ``closed=False``.
+    ``closed=False``.  Without brackets, a run of labels closing the item
+    (``…。责任单位:市商务局(牵头),市文化和旅游局。``, 合肥's convention) is the clause,
+    closed once it ends with ``。``.
     """
     stripped = text.rstrip(" 。.;;\n")
     if stripped.endswith(")"):
@@ -86,7 +104,7 @@ def find_role_clause(text: str) -> tuple[int, int, bool] | None:
                 depth -= 1
                 if depth == 0:
                     inside = stripped[i + 1:len(stripped) - 1]
-                    if ROLE_KEYWORDS.search(inside):
+                    if ROLE_KEYWORDS.search(inside) and not _LEAD_MARKER.fullmatch(inside.strip()):
                         return i + 1, len(stripped) - 1, True
                     break
     # an unclosed "(牵头单位…" / "(责任单位…" / "(X牵头…" near the end
@@ -95,7 +113,38 @@ def find_role_clause(text: str) -> tuple[int, int, bool] | None:
         inside = text[last_open + 1:]
         if ROLE_KEYWORDS.search(inside):
             return last_open + 1, len(text.rstrip()), False
+    start = _unbracketed_clause_start(text)
+    if start is not None:
+        return start, len(text.rstrip(" \n")), text.rstrip().endswith("。")
     return None
+
+
+def _unbracketed_clause_start(text: str) -> int | None:
+    """Where a run of role labels outside brackets (``牵头单位:X;责任单位:Y``) closing ``text`` starts."""
+    labels = [m for m in _role_labels().finditer(text)
+              if (m.start() == 0 or text[m.start() - 1] in _CLAUSE_BOUNDARY) and _depth(text, m.start()) == 0]
+    if not labels:
+        return None
+    start = labels[-1].start()
+    for earlier in reversed(labels[:-1]):  # labels chained by ";" or "," belong to one clause
+        if "。" in text[earlier.end():start]:
+            break
+        start = earlier.start()
+    return start
+
+
+_CLAUSE_BOUNDARY = "。;,: \t"
+
+
+def _depth(text: str, position: int) -> int:
+    """How many brackets are open at ``position``."""
+    return text.count("(", 0, position) - text.count(")", 0, position)
+
+
+@lru_cache(maxsize=None)
+def _role_labels() -> re.Pattern:
+    labels = sorted(read_yaml("roles.yaml")["labels"], key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, labels)) + r")\s*:")
 
 
 def _has_open_role_clause(text: str) -> bool:
@@ -108,6 +157,83 @@ def is_complete(text: str) -> bool:
     return found is not None and found[2]
 
 
+@dataclass
+class _TableLayout:
+    """The columns of a responsibility table, from its header row (序号 | 重点任务 | 牵头单位 | 责任单位)."""
+
+    separator: str  # "\t" or "|" (runs of spaces do not survive normalisation between Chinese words)
+    number: int | None  # the 序号 column
+    task: int
+    roles: list[tuple[int, str]]  # (column, its header: a role label of kg/data/roles.yaml)
+
+
+_TASK_HEADER = re.compile(r"任务|工作|内容|事项|目标|举措|措施")
+_NUMBER_HEADER = re.compile(r"^(序号|编号|No\.?)$", re.IGNORECASE)
+_ROW_NUMBER = re.compile(r"^(\d{1,4})[.、]?$")
+
+
+def _cells(line: str, separator: str) -> list[tuple[int, str]]:
+    """(offset in ``line``, text) of each cell; an empty cell is kept, so columns stay in place."""
+    cells, start = [], 0
+    for piece in line.split(separator):
+        stripped = piece.strip()
+        cells.append((start + (piece.find(stripped) if stripped else 0), stripped))
+        start += len(piece) + len(separator)
+    if separator == "|" and cells and not cells[0][1]:  # | 1 | 任务 | …: the outer bars
+        cells = cells[1:-1] if not cells[-1][1] else cells[1:]
+    return cells
+
+
+def _table_layout(line: str) -> _TableLayout | None:
+    """The layout a header row names, or None when ``line`` is not one."""
+    separator = "\t" if "\t" in line else "|" if line.count("|") >= 2 else None
+    if separator is None:
+        return None
+    labels = read_yaml("roles.yaml")["labels"]
+    headers = [text.replace(" ", "") for _, text in _cells(line, separator)]
+    roles = [(index, header) for index, header in enumerate(headers) if header in labels]
+    tasks = [index for index, header in enumerate(headers) if _TASK_HEADER.search(header) and header not in labels]
+    if not roles or not tasks:
+        return None
+    number = next((index for index, header in enumerate(headers) if _NUMBER_HEADER.match(header)), None)
+    return _TableLayout(separator, number, tasks[0], roles)
+
+
+def _table_row(line: str, layout: _TableLayout, line_start: int, line_number: int, part_index: int,
+               previous: int) -> _Block | None:
+    """A table row as an item block whose text is ``task(牵头单位:X;责任单位:Y)``, or None when not a row.
+
+    The block's pieces map the task and each unit cell back to the document, so the units and
+    targets read from it keep their offsets; the labels between them are the header's.
+    """
+    cells = _cells(line, layout.separator)
+    if len(cells) <= layout.task:
+        return None
+    if layout.number is not None:
+        if len(cells) <= layout.number or not _ROW_NUMBER.match(cells[layout.number][1]):
+            return None
+        numeral = _ROW_NUMBER.match(cells[layout.number][1]).group(1)
+    else:
+        numeral = str(previous + 1)
+    task_offset, task = cells[layout.task]
+    if not task or not re.search(r"[\u4e00-\u9fff]", task):
+        return None
+    text, pieces = task, [(0, line_start + task_offset)]
+    clauses = []
+    for column, label in layout.roles:
+        if column < len(cells) and cells[column][1]:
+            clauses.append((label, cells[column]))
+    if clauses:
+        text += "("
+        for index, (label, (offset, units)) in enumerate(clauses):
+            text += (";" if index else "") + label + ":"
+            pieces.append((len(text), line_start + offset))
+            text += units
+        text += ")"
+    return _Block("item", int(numeral), numeral, text, line_start + task_offset, line_number,
+                  part_index=part_index, pieces=pieces)
+
+
 def segment_plan(source: SourceText) -> PlanStructure:
     """Split a plan into parts, sections and items (see the module docstring)."""
     text = source.text
@@ -117,6 +243,8 @@ def segment_plan(source: SourceText) -> PlanStructure:
     parts: list[_Block] = []
     in_appendix = False
     preamble_end = None
+    table: _TableLayout | None = None  # a responsibility table's columns, once its header row is read
+    item_form = _item_form(text)
 
     def close(block: _Block | None, end: int) -> None:
         if block is not None and not block.end:
@@ -136,7 +264,8 @@ def segment_plan(source: SourceText) -> PlanStructure:
             continue
         part_match = _PART.match(line)
         if part_match and "。" not in line and len(line) <= 40:
-            number = chinese_to_int(part_match.group(1))
+            numeral = part_match.group(1) or part_match.group(2)
+            number = chinese_to_int(numeral)
             expected = len(parts) + 1
             if number == 1 or number == expected:
                 if number == 1 and parts:
@@ -146,14 +275,33 @@ def segment_plan(source: SourceText) -> PlanStructure:
                         parts.clear()
                 close(current, start)
                 in_appendix = False
-                current = _Block("part", number, part_match.group(1), part_match.group(2).strip(),
+                current = _Block("part", number, numeral, part_match.group(3).strip(),
                                  content_start, source.line_of(content_start), part_index=len(parts),
-                                 pieces=[(0, content_start + part_match.start(2))])
+                                 pieces=[(0, content_start + part_match.start(3))])
                 if preamble_end is None or not parts:
                     preamble_end = start
                 parts.append(current)
                 blocks.append(current)
                 continue
+        if not in_appendix:
+            layout = _table_layout(raw_line)
+            if layout is not None:
+                table = layout
+                close(current, start)
+                current = None
+                continue
+            if table is not None:
+                row = _table_row(raw_line, table, start, source.line_of(start), max(len(parts) - 1, 0),
+                                 _last_item_number(blocks, len(parts) - 1))
+                if row is not None:
+                    if not parts:  # a table under no part heading: one part without a number
+                        parts.append(_Block("part", 1, "", "", start, source.line_of(start), part_index=0))
+                        blocks.append(parts[0])
+                        preamble_end = start
+                    close(current, start)
+                    current = row
+                    blocks.append(row)
+                    continue
         if not parts or in_appendix:
             continue
         part_index = len(parts) - 1
@@ -172,7 +320,7 @@ def segment_plan(source: SourceText) -> PlanStructure:
                              source.line_of(content_start), part_index=part_index)
             blocks.append(current)
             continue
-        item_match = _ITEM.match(line)
+        item_match = item_form.match(line)
         if item_match:
             number = int(item_match.group(1))
             previous_items = [b for b in blocks if b.kind == "item" and b.part_index == part_index]
@@ -219,6 +367,10 @@ def segment_plan(source: SourceText) -> PlanStructure:
     return _assemble(source, parts, blocks, problems, text[:preamble_end or 0])
 
 
+def _last_item_number(blocks: list[_Block], part_index: int) -> int:
+    return next((b.number for b in reversed(blocks) if b.kind == "item" and b.part_index == part_index), 0)
+
+
 def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
     plan_parts = [PlanPart(i + 1, b.numeral, b.text, b.start, b.line) for i, b in enumerate(parts)]
     has_arabic = {b.part_index for b in blocks if b.kind == "item"}
@@ -248,7 +400,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             continue
         if section is not None and section.part_number != part.number:
             section = None
-        code = f"{part.numeral}.{block.numeral}"
+        code = f"{part.numeral}.{block.numeral}" if part.numeral else block.numeral
         if code in seen_codes:
             problems.append(Problem(block.line, f"item {code} appears twice; the later one is kept as {code}'"))
             code += "'"
@@ -259,9 +411,10 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             problems.append(Problem(block.line, f"item {code} names no responsible unit (cut off?); item left out"))
         else:
             clause_start, clause_end, closed = clause
-            body = block.text[:clause_start - 1].rstrip()
+            head = block.text[:clause_start]
+            body = (head[:-1] if head.endswith("(") else head).rstrip()
             role_clause = block.text[clause_start:clause_end]
-            if not closed:
+            if not closed and block.text[clause_start - 1:clause_start] == "(":
                 problems.append(Problem(block.line, f"item {code}: unbalanced bracket in its role clause"))
         if not body.strip():
             problems.append(Problem(block.line, f"item {code} has no text, only its role clause; item left out"))

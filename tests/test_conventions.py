@@ -129,3 +129,96 @@ def test_a_graph_of_two_cities_answers_for_the_one_asked(tmp_path):
     wide = cli.invoke(main, ["tasks", "--unit", "市发改委", "--graph", str(out)])
     assert wide.exit_code == 0 and "in 2 jurisdictions: 4 tasks" in wide.output
     assert "narrow with --in" in wide.stderr
+
+
+def test_a_unit_marked_lead_in_brackets_leads(tmp_path):
+    # 合肥's convention: no brackets round the clause, the lead marked "(牵头)" inside the list
+    result, store = build_one(tmp_path, "plan_hefei_marked_lead.txt")
+    assert result.exit_code == 0 and result.conforms
+    assert result.documents[0].counts["tasks"] == 5 and result.documents[0].problems == []
+    # the clause wraps onto the next line: its last unit is still read
+    assert owners(store, "一.1") == [("co", "各县(市)区政府"), ("co", "市自然资源规划局"),
+                                     ("co", "市财政局"), ("lead", "市发展改革委")]
+    assert owners(store, "二.3") == [("co", "市税务局"), ("co", "市经济和信息化局"), ("lead", "市科技局")]
+    # "(并列牵头)" closes a run joined by 、: both lead
+    assert owners(store, "二.4") == [("co", "市财政局"), ("lead", "市教育局"), ("lead", "市科技局")]
+    # a marker inside a bracketed clause, and the task text without the clause
+    assert owners(store, "二.5") == [("co", "市科技局"), ("lead", "市发展改革委")]
+    from kg.store import select
+
+    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    assert texts["一.2"] == "社会消费品零售总额增长6%以上。"
+    assert texts["二.5"] == "推动量子信息产业集聚发展,培育量子科技企业20家。"
+
+
+def test_a_responsibility_table_with_tab_separated_cells(tmp_path):
+    result, store = build_one(tmp_path, "plan_nanchang_table.txt")
+    assert result.exit_code == 0 and result.conforms
+    assert result.documents[0].counts["tasks"] == 5 and result.documents[0].counts["targets"] == 5
+    assert owners(store, "一.1") == [("co", "市统计局"), ("lead", "市发改委")]
+    assert owners(store, "二.3") == [("co", "市教育局"), ("co", "市财政局"), ("lead", "市人社局")]
+    assert owners(store, "二.4") == [("lead", "市住房城乡建设局")]  # an empty 责任单位 cell
+    # no 牵头单位 in the row: the plan's lead rule (here the assumed first-listed) decides
+    assert owners(store, "二.5") == [("lead", "市住房城乡建设局")]
+    from kg.store import select
+
+    rows = select(store, "SELECT ?text ?start ?end WHERE { ?t gk:code \"二.3\" ; gk:text ?text ; gk:startOffset ?start ; gk:endOffset ?end }")
+    assert rows[0]["text"] == "新增城镇就业5万人"  # the task cell, not the 完成时限 column
+    source = (DATA / "plan_nanchang_table.txt").read_text(encoding="utf-8")
+    assert source[int(rows[0]["start"]):int(rows[0]["end"])].startswith("新增城镇就业5万人\t市人社局")
+
+
+def test_a_table_under_no_part_heading_numbers_tasks_by_its_rows():
+    text = ("贵阳市2026年政府工作报告重点任务责任分解表\n\n| 序号 | 重点任务 | 牵头单位 | 配合单位 |\n"
+            "|---|---|---|---|\n| 1 | 新建5G基站3000个 | 市大数据局 | 市通信管理办 |\n"
+            "| 2 | 建成区域数据中心2个 | 市大数据局、市发展改革委 | |\n")
+    result = process_document("plan_guiyang_pipes.txt", text.encode("utf-8"))
+    assert result.ok, result.error
+    assert result.counts["tasks"] == 2 and result.problems == []
+    codes = sorted(line.split("#code> ")[1].split(" ")[0] for line in result.nquads.splitlines() if "#code> " in line)
+    assert codes == ['"1"', '"2"']  # no part to prefix: the row numbers as printed
+    assert "ontology#Part>" not in result.nquads and "ontology#inPart>" not in result.nquads
+
+
+ITEM_FORMS = {
+    # (1) items under 一、 parts (西安)
+    "paren": "西安市2026年政府工作报告重点工作任务分解方案\n\n一、主要预期目标\n"
+             "（1）地区生产总值增长5.5%左右。（牵头单位：市发改委；责任单位：市统计局）\n"
+             "（2）城镇新增就业12万人。（牵头单位：市人社局）\n二、重点工作\n"
+             "（3）新建5G基站5000个。（牵头单位：市工信局；责任单位：市通信管理局）\n",
+    # 1) items under 第一部分 headings (太原)
+    "half paren, 第N部分": "太原市2026年政府工作报告重点工作任务分工方案\n\n第一部分  主要预期目标\n"
+                          "1）地区生产总值增长5.5%左右。（牵头单位：市发改委；责任单位：市统计局）\n"
+                          "2）城镇新增就业12万人。（牵头单位：市人社局）\n第二部分  重点工作\n"
+                          "3）新建5G基站5000个。（牵头单位：市工信局；责任单位：市通信管理局）\n",
+    # the labels on lines of their own, no brackets (昆明)
+    "label lines": "昆明市2026年政府工作报告重点工作任务分解\n\n一、主要预期目标\n1. 地区生产总值增长5.5%左右。\n"
+                   "牵头单位：市发改委\n责任单位：市统计局\n2. 城镇新增就业12万人。\n牵头单位：市人社局\n"
+                   "二、重点工作\n3. 新建5G基站5000个。\n牵头单位：市工信局\n责任单位：市通信管理局\n",
+}
+
+
+@pytest.mark.parametrize("form", sorted(ITEM_FORMS))
+def test_other_ways_of_numbering_items_and_placing_roles(form):
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    extraction = extract_plan(read_bytes(ITEM_FORMS[form].encode("utf-8"), "plan.txt"))
+    assert extraction.problems == []
+    found = [(t.item.code, t.item.body, [u.name for u in t.roles.leads], [u.name for u in t.roles.co_owners])
+             for t in extraction.tasks]
+    assert found == [("一.1", "地区生产总值增长5.5%左右。", ["市发改委"], ["市统计局"]),
+                     ("一.2", "城镇新增就业12万人。", ["市人社局"], []),
+                     ("二.3", "新建5G基站5000个。", ["市工信局"], ["市通信管理局"])]
+    assert [t.item.part_title for t in extraction.tasks] == ["主要预期目标", "主要预期目标", "重点工作"]
+
+
+def test_a_numbered_point_inside_an_item_is_not_an_item():
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    text = ("某市2026年重点工作任务分解方案\n\n一、重点工作\n1.实施三项工程:\n(1)新建学校5所;\n(2)新建医院2所。"
+            "(牵头单位:市教育局;责任单位:市卫健委)\n2.新增就业1万人。(牵头单位:市人社局)\n")
+    extraction = extract_plan(read_bytes(text.encode("utf-8"), "plan.txt"))
+    assert [t.item.code for t in extraction.tasks] == ["一.1", "一.2"]
+    assert extraction.tasks[0].item.body == "实施三项工程:(1)新建学校5所;(2)新建医院2所。"

@@ -25,8 +25,9 @@ def extract_plan(source: SourceText) -> PlanExtraction:
             clause_start = item.role_clause_start
             roles = read_roles(item.role_clause, lead_rule, offset=clause_start)
             for mention in roles.leads + roles.co_owners:
-                mention.start = item.to_document(mention.start)
-                mention.end = item.to_document(max(mention.end - 1, mention.start)) + 1
+                start, end = mention.start, mention.end
+                mention.start = item.to_document(start)
+                mention.end = item.to_document(max(end - 1, start)) + 1
             for message in roles.problems:
                 problems.append(Problem(item.line, f"item {item.code}: {message}"))
             if not roles.leads:

@@ -30,6 +30,15 @@ def _config():
     return config, label_re, verbs("lead_verbs"), verbs("support_verbs"), verbs("sole_verbs")
 
 
+_GROUP_SEPARATORS = ",，;；:："
+
+
+@lru_cache(maxsize=None)
+def _lead_marker():
+    markers = sorted(_config()[0]["lead_markers"], key=len, reverse=True)
+    return re.compile(r"\(\s*(?:" + "|".join(map(re.escape, markers)) + r")\s*\)")
+
+
 def find_lead_rule(text: str) -> LeadRule:
     """The rule a document states for clauses without 牵头单位, or the documented default."""
     config = _config()[0]
@@ -43,10 +52,42 @@ def find_lead_rule(text: str) -> LeadRule:
 def read_roles(clause: str, rule: LeadRule, offset: int = 0) -> Roles:
     """Leads and co-owners named by a role clause (the text inside its brackets)."""
     config, label_re, *_ = _config()
+    clause, marks = _blank_lead_markers(clause)
     labelled = list(label_re.finditer(clause))
     if labelled:
-        return _read_labelled(clause, labelled, config["labels"], rule, offset)
-    return _read_inline(clause, offset)
+        roles = _read_labelled(clause, labelled, config["labels"], rule, offset)
+    else:
+        roles = _read_inline(clause, offset, marked=bool(marks))
+    return _marked_leads(roles, clause, marks, offset) if marks else roles
+
+
+def _blank_lead_markers(clause: str) -> tuple[str, list[int]]:
+    """The clause with each ``(牵头)`` after a unit blanked out (offsets kept), and where each was."""
+    marks = [match.start() for match in _lead_marker().finditer(clause)]
+    blanked = _lead_marker().sub(lambda match: " " * len(match.group(0)), clause)
+    return blanked, marks
+
+
+def _marked_leads(roles: Roles, clause: str, marks: list[int], offset: int) -> Roles:
+    """The units a ``(牵头)`` follows lead; every other unit of the clause co-owns.
+
+    A marker closes a run of units joined by ``、`` (``X、Y(并列牵头),Z``: X and Y lead).
+    """
+    mentions = sorted(roles.leads + roles.co_owners, key=lambda m: m.start)
+    runs = [(max(clause.rfind(c, 0, mark) for c in _GROUP_SEPARATORS) + 1, mark) for mark in marks]
+    leads, co_owners = [], []
+    for mention in mentions:
+        start, end = mention.start - offset, mention.end - offset
+        run = next(((first, mark) for first, mark in runs if first <= start <= mark), None)
+        if run is None:
+            co_owners.append(mention)
+            continue
+        if start <= run[1] <= end:
+            mention.end = offset + run[1]  # the unit's name, not the blanked marker
+        leads.append(mention)
+    if not leads:
+        return roles
+    return Roles(_dedupe(leads), _dedupe(co_owners, exclude=leads), roles.form + ", lead marked", roles.problems)
 
 
 def _read_labelled(clause, matches, labels, rule, offset) -> Roles:
@@ -79,7 +120,7 @@ def _read_labelled(clause, matches, labels, rule, offset) -> Roles:
     return Roles(_dedupe(leads), _dedupe(co_owners, exclude=leads), form, problems)
 
 
-def _read_inline(clause, offset) -> Roles:
+def _read_inline(clause, offset, marked: bool = False) -> Roles:
     _, _, lead_verbs, support_verbs, sole_verbs = _config()
     parts = _split_inline(clause)
     leads: list[UnitMention] = []
@@ -100,7 +141,7 @@ def _read_inline(clause, offset) -> Roles:
         units = read_unit_list(piece, offset + start)
         if verb_role in ("lead", "sole") or (verb_role is None and not leads):
             leads.extend(units)
-            if verb_role is None:
+            if verb_role is None and not marked:
                 problems.append(f"role of '{piece}' not stated; read as leading")
         else:
             co_owners.extend(units)
