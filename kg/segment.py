@@ -189,14 +189,20 @@ def _table_layout(line: str) -> _TableLayout | None:
     separator = "\t" if "\t" in line else "|" if line.count("|") >= 2 else None
     if separator is None:
         return None
-    labels = read_yaml("roles.yaml")["labels"]
     headers = [text.replace(" ", "") for _, text in _cells(line, separator)]
-    roles = [(index, header) for index, header in enumerate(headers) if header in labels]
-    tasks = [index for index, header in enumerate(headers) if _TASK_HEADER.search(header) and header not in labels]
+    roles = [(index, _role_label(header)) for index, header in enumerate(headers) if _role_label(header)]
+    role_columns = {index for index, _ in roles}
+    tasks = [index for index, header in enumerate(headers) if _TASK_HEADER.search(header) and index not in role_columns]
     if not roles or not tasks:
         return None
     number = next((index for index, header in enumerate(headers) if _NUMBER_HEADER.match(header)), None)
     return _TableLayout(separator, number, tasks[0], roles)
+
+
+def _role_label(header: str) -> str | None:
+    """The role label a column header starts with (责任单位(列第一位的为牵头单位) -> 责任单位)."""
+    labels = sorted(read_yaml("roles.yaml")["labels"], key=len, reverse=True)
+    return next((label for label in labels if header.startswith(label)), None)
 
 
 def _table_row(line: str, layout: _TableLayout, line_start: int, line_number: int, part_index: int,
