@@ -40,12 +40,15 @@ def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
         partner = {row["task"] for row in _task_rows(store, with_name, include_collective)}
         rows = [row for row in rows if row["task"] in partner]
     targets = defaultdict(list)
-    units = defaultdict(list)
+    owners = defaultdict(set)
     for bindings in _scopes(name, rows, narrowed=jurisdiction is not None or year is not None):
         for row in select(store, query("task_targets"), bindings):
             targets[row["task"]].append(row)
         for row in select(store, query("task_units"), bindings):
-            units[row["task"]].append({"name": row["otherLabel"], "role": row["otherRole"]})
+            owners[row["task"]].add((row["other"], row["otherRole"]))
+    labels = _unit_labels(store, {row["g"] for row in rows})
+    units = {task: [{"name": labels.get(unit, unit), "role": role} for unit, role in pairs]
+             for task, pairs in owners.items()}
     results = []
     for row in rows:
         result = {
@@ -61,7 +64,7 @@ def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
                  "bound": t.get("bound") or "", "metric": t.get("metric") or ""}
                 for t in sorted(targets[row["task"]], key=lambda t: _target_index(t["target"]))
             ],
-            "units": sorted(units[row["task"]], key=lambda u: (u["role"] != "lead", u["name"])),
+            "units": sorted(units.get(row["task"], []), key=lambda u: (u["role"] != "lead", u["name"])),
         }
         if row.get("collectiveLabel"):
             result["via"] = row["collectiveLabel"]
@@ -110,16 +113,33 @@ def _task_rows(store, name: str, include_collective: bool) -> list[dict]:
         direct = {r["task"] for r in rows}
         rows += [r for r in select(store, query("unit_tasks_via_collective"), {"name": name})
                  if r["task"] not in direct]
-    # a plan about two years gives a task once per year: keep it once, with its years
-    unique: dict[tuple, dict] = {}
-    for row in rows:
-        kept = unique.setdefault((row["task"], row["role"], row["unit"], row.get("collectiveLabel")),
-                                 {**row, "years": set()})
-        if row.get("year"):
-            kept["years"].add(row["year"])
-    rows = list(unique.values())
-    rows.sort(key=lambda r: (r["file"], code_sort_key(r["code"]), r["role"]))
+    unique = {(row["task"], row["role"], row["unit"], row.get("collectiveLabel")): row for row in rows}
+    documents = _documents(store)
+    rows = [{**row, **documents.get(row["g"], {"file": "", "jurisdiction": None, "years": set()})}
+            for row in unique.values()]
+    order = {code: code_sort_key(code) for code in {row["code"] for row in rows}}
+    rows.sort(key=lambda r: (r["file"], order[r["code"]], r["role"]))
     return rows
+
+
+def _documents(store) -> dict[str, dict]:
+    """Each document graph's file, jurisdiction and years (a plan may be about two years)."""
+    documents: dict[str, dict] = {}
+    for row in select(store, query("plan_documents")):
+        document = documents.setdefault(row["g"], {"file": row["file"], "jurisdiction": row["jurisdiction"],
+                                                   "years": set()})
+        if row["year"]:
+            document["years"].add(row["year"])
+    return documents
+
+
+def _unit_labels(store, graphs) -> dict[str, str]:
+    """The preferred label of every unit of ``graphs``, by IRI."""
+    labels = {}
+    for graph in sorted(graphs):
+        for row in select(store, query("unit_labels"), {"g": ox.NamedNode(graph)}):
+            labels[row["unit"]] = row["label"]
+    return labels
 
 
 def _known(store, name: str) -> bool:
