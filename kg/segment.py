@@ -36,17 +36,18 @@ _SUBHEADING = re.compile(r"^——+\s*(\S.*)$")
 _ITEM_FORMS = (re.compile(r"^(\d{1,4})\s*[.、]\s*(.*)$"), re.compile(r"^\((\d{1,4})\)\s*(.*)$"),
                re.compile(r"^(\d{1,4})\)\s*(.*)$"))
 
+_APPENDIX = re.compile(r"^(附表|附件|附录)\s*\d*\s*$")
+_TABLE_ROW = re.compile(r"\t\s*\S.*\t|\t\s*\d+\s*$")
+# "(牵头)" after a unit names it lead inside a list: never a role clause of its own
+_LEAD_MARKER = re.compile("|".join(map(re.escape, sorted(read_yaml("roles.yaml")["lead_markers"], key=len,
+                                                            reverse=True))))
+
 
 def _item_form(text: str) -> re.Pattern:
     """The item numbering form most lines of ``text`` start with (the first form when none does)."""
     lines = [line.strip() for line in text.split("\n")]
     counts = [sum(1 for line in lines if form.match(line)) for form in _ITEM_FORMS]
     return _ITEM_FORMS[max(range(len(counts)), key=lambda i: (counts[i], -i))]
-_APPENDIX = re.compile(r"^(附表|附件|附录)\s*\d*\s*$")
-_TABLE_ROW = re.compile(r"\t\s*\S.*\t|\t\s*\d+\s*$")
-# "(牵头)" after a unit names it lead inside a list: never a role clause of its own
-_LEAD_MARKER = re.compile("|".join(map(re.escape, sorted(read_yaml("roles.yaml")["lead_markers"], key=len,
-                                                            reverse=True))))
 
 
 @dataclass
