@@ -85,3 +85,11 @@ def test_conflicting_evidence_places_nothing():
     assert select(store, "SELECT ?p WHERE { ?p gk:locatedIn ?d }") == []
     methods = select(store, "SELECT ?m WHERE { ?x a gk:Placement ; gk:method ?m }")
     assert {r["m"] for r in methods} == {"name", "sentence"}
+
+
+def test_a_company_name_starts_after_the_verb_that_introduces_it(seeds_store):
+    # 武昌's report: "充分发挥省大数据集团…作用": the company is 省大数据集团
+    rows = select(seeds_store, "SELECT DISTINCT ?c WHERE { ?c gk:mentionedIn ?p . FILTER(CONTAINS(STR(?c), '/company/')) }")
+    names = {r["c"].rsplit("/", 1)[-1] for r in rows}
+    assert "省大数据集团" in names
+    assert not [name for name in names if name.startswith(("充分", "发挥"))]
