@@ -113,10 +113,8 @@ def _task_rows(store, name: str, include_collective: bool) -> list[dict]:
         direct = {r["task"] for r in rows}
         rows += [r for r in select(store, query("unit_tasks_via_collective"), {"name": name})
                  if r["task"] not in direct]
-    unique = {(row["task"], row["role"], row["unit"], row.get("collectiveLabel")): row for row in rows}
-    documents = _documents(store)
-    rows = [{**row, **documents.get(row["g"], {"file": "", "jurisdiction": None, "years": set()})}
-            for row in unique.values()]
+    documents = _documents(store)  # a plan's file, jurisdiction and years: asked once, not per task
+    rows = [{**row, **documents.get(row["g"], {"file": "", "jurisdiction": None, "years": set()})} for row in rows]
     order = {code: code_sort_key(code) for code in {row["code"] for row in rows}}
     rows.sort(key=lambda r: (r["file"], order[r["code"]], r["role"]))
     return rows

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from .datafiles import read_yaml
+from .extract.roles import lead_marker_pattern, role_label_of, role_label_pattern
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem
 from .numerals import chinese_to_int
 from .read import SourceText
@@ -38,9 +37,6 @@ _ITEM_FORMS = (re.compile(r"^(\d{1,4})\s*[.、]\s*(.*)$"), re.compile(r"^\((\d{1
 
 _APPENDIX = re.compile(r"^(附表|附件|附录)\s*\d*\s*$")
 _TABLE_ROW = re.compile(r"\t\s*\S.*\t|\t\s*\d+\s*$")
-# "(牵头)" after a unit names it lead inside a list: never a role clause of its own
-_LEAD_MARKER = re.compile("|".join(map(re.escape, sorted(read_yaml("roles.yaml")["lead_markers"], key=len,
-                                                            reverse=True))))
 
 
 def _item_form(text: str) -> re.Pattern:
@@ -105,7 +101,8 @@ def find_role_clause(text: str) -> tuple[int, int, bool] | None:
                 depth -= 1
                 if depth == 0:
                     inside = stripped[i + 1:len(stripped) - 1]
-                    if ROLE_KEYWORDS.search(inside) and not _LEAD_MARKER.fullmatch(inside.strip()):
+                    # "(牵头)" after a unit names it lead inside a list: never a role clause of its own
+                    if ROLE_KEYWORDS.search(inside) and not lead_marker_pattern().fullmatch(stripped[i:]):
                         return i + 1, len(stripped) - 1, True
                     break
     # an unclosed "(牵头单位…" / "(责任单位…" / "(X牵头…" near the end
@@ -122,7 +119,7 @@ def find_role_clause(text: str) -> tuple[int, int, bool] | None:
 
 def _unbracketed_clause_start(text: str) -> int | None:
     """Where a run of role labels outside brackets (``牵头单位:X;责任单位:Y``) closing ``text`` starts."""
-    labels = [m for m in _role_labels().finditer(text)
+    labels = [m for m in role_label_pattern().finditer(text)
               if (m.start() == 0 or text[m.start() - 1] in _CLAUSE_BOUNDARY) and _depth(text, m.start()) == 0]
     if not labels:
         return None
@@ -140,12 +137,6 @@ _CLAUSE_BOUNDARY = "。;,: \t"
 def _depth(text: str, position: int) -> int:
     """How many brackets are open at ``position``."""
     return text.count("(", 0, position) - text.count(")", 0, position)
-
-
-@lru_cache(maxsize=None)
-def _role_labels() -> re.Pattern:
-    labels = sorted(read_yaml("roles.yaml")["labels"], key=len, reverse=True)
-    return re.compile("(?:" + "|".join(map(re.escape, labels)) + r")\s*:")
 
 
 def _has_open_role_clause(text: str) -> bool:
@@ -191,19 +182,13 @@ def _table_layout(line: str) -> _TableLayout | None:
     if separator is None:
         return None
     headers = [text.replace(" ", "") for _, text in _cells(line, separator)]
-    roles = [(index, _role_label(header)) for index, header in enumerate(headers) if _role_label(header)]
+    roles = [(index, role_label_of(header)) for index, header in enumerate(headers) if role_label_of(header)]
     role_columns = {index for index, _ in roles}
     tasks = [index for index, header in enumerate(headers) if _TASK_HEADER.search(header) and index not in role_columns]
     if not roles or not tasks:
         return None
     number = next((index for index, header in enumerate(headers) if _NUMBER_HEADER.match(header)), None)
     return _TableLayout(separator, number, tasks[0], roles)
-
-
-def _role_label(header: str) -> str | None:
-    """The role label a column header starts with (责任单位(列第一位的为牵头单位) -> 责任单位)."""
-    labels = sorted(read_yaml("roles.yaml")["labels"], key=len, reverse=True)
-    return next((label for label in labels if header.startswith(label)), None)
 
 
 def _table_row(line: str, layout: _TableLayout, line_start: int, line_number: int, part_index: int,
@@ -217,9 +202,10 @@ def _table_row(line: str, layout: _TableLayout, line_start: int, line_number: in
     if len(cells) <= layout.task:
         return None
     if layout.number is not None:
-        if len(cells) <= layout.number or not _ROW_NUMBER.match(cells[layout.number][1]):
+        number = _ROW_NUMBER.match(cells[layout.number][1]) if len(cells) > layout.number else None
+        if number is None:
             return None
-        numeral = _ROW_NUMBER.match(cells[layout.number][1]).group(1)
+        numeral = number.group(1)
     else:
         numeral = str(previous + 1)
     task_offset, task = cells[layout.task]

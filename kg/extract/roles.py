@@ -21,7 +21,7 @@ from .units import read_unit_list
 @lru_cache(maxsize=None)
 def _config():
     config = read_yaml("roles.yaml")
-    labels = sorted(config["labels"], key=len, reverse=True)
+    labels = sorted(config["labels"], key=len, reverse=True)  # 牵头单位 before 牵头
     label_re = re.compile(r"(" + "|".join(map(re.escape, labels)) + r")\s*[:：]")
 
     def verbs(key):
@@ -33,10 +33,26 @@ def _config():
 _GROUP_SEPARATORS = ",，;；:："
 
 
+def role_label_pattern() -> re.Pattern:
+    """``牵头单位:`` and every other label of kg/data/roles.yaml, with its colon (group 1: the label)."""
+    return _config()[1]
+
+
 @lru_cache(maxsize=None)
-def _lead_marker():
+def lead_marker_pattern() -> re.Pattern:
+    """``(牵头)``, ``(并列牵头)`` …: a lead marker after a unit, with its brackets."""
     markers = sorted(_config()[0]["lead_markers"], key=len, reverse=True)
     return re.compile(r"\(\s*(?:" + "|".join(map(re.escape, markers)) + r")\s*\)")
+
+
+def role_label_of(header: str) -> str | None:
+    """The role label a table's column header starts with (责任单位(部门) -> 责任单位), or None."""
+    return next((label for label in _labels_longest_first() if header.startswith(label)), None)
+
+
+@lru_cache(maxsize=None)
+def _labels_longest_first() -> list[str]:
+    return sorted(_config()[0]["labels"], key=len, reverse=True)
 
 
 def find_lead_rule(text: str) -> LeadRule:
@@ -63,8 +79,8 @@ def read_roles(clause: str, rule: LeadRule, offset: int = 0) -> Roles:
 
 def _blank_lead_markers(clause: str) -> tuple[str, list[int]]:
     """The clause with each ``(牵头)`` after a unit blanked out (offsets kept), and where each was."""
-    marks = [match.start() for match in _lead_marker().finditer(clause)]
-    blanked = _lead_marker().sub(lambda match: " " * len(match.group(0)), clause)
+    marks = [match.start() for match in lead_marker_pattern().finditer(clause)]
+    blanked = lead_marker_pattern().sub(lambda match: " " * len(match.group(0)), clause)
     return blanked, marks
 
 
