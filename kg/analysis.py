@@ -4,7 +4,9 @@ Small pure functions in the NetworkX manner: the graph comes first, plain
 dicts (or lists of dicts) come out, and every number is rounded so the output
 is the same on every run. The graph is the co-ownership graph of
 :mod:`kg.network`: nodes are unit IRIs carrying ``label``, ``unit_type``,
-``lead_count``, ``coown_count``, ``lead_tasks`` and ``coown_tasks``; edges carry
+``lead_count``, ``coown_count``, ``lead_tasks`` and ``coown_tasks`` (and ``jurisdiction``,
+``display_label``: where units of two jurisdictions share a label, lists of names
+give ``市发改委（合肥市）``, and every row carries the jurisdiction); edges carry
 ``weight`` (tasks shared); ``G.graph["tasks"]`` maps task IRIs to their code and
 section. The functions only need the attributes they name.
 
@@ -17,7 +19,7 @@ from collections import Counter, defaultdict
 
 import networkx as nx
 
-from .network import build_network, natural_key
+from .network import build_network, display_labels, natural_key
 
 SEED = 42
 EXACT_BETWEENNESS_LIMIT = 1000  # above this many nodes, betweenness is estimated from SAMPLE_PIVOTS sources
@@ -32,6 +34,20 @@ def _r(x: float) -> float:
 
 def _label(G, n) -> str:
     return G.nodes[n].get("label", str(n))
+
+
+def shown_labels(G: nx.Graph) -> dict:
+    """The name to show for each node: its ``display_label`` (from :mod:`kg.network`), else its
+    label, followed by its jurisdiction where nodes of different jurisdictions share the label.
+
+    >>> G = nx.Graph()
+    >>> G.add_node("a", label="市财政局", jurisdiction="合肥市"); G.add_node("b", label="市财政局", jurisdiction="南昌市")
+    >>> G.add_node("c", label="市教育局", jurisdiction="南昌市")
+    >>> shown_labels(G)
+    {'a': '市财政局（合肥市）', 'b': '市财政局（南昌市）', 'c': '市教育局'}
+    """
+    computed = display_labels({n: (_label(G, n), d.get("jurisdiction") or "") for n, d in G.nodes(data=True)})
+    return {n: d.get("display_label") or computed[n] for n, d in G.nodes(data=True)}
 
 
 def task_load(G: nx.Graph) -> dict:
@@ -154,7 +170,8 @@ def brokers(G: nx.Graph, membership: dict, between: dict | None = None, weight: 
 
     Ranked by the number of other communities their collaborators belong to,
     then betweenness, then participation coefficient; units whose
-    collaborators are all in their own community are left out.
+    collaborators are all in their own community are left out. ``label`` is the
+    name shown (with the jurisdiction where labels collide, see :func:`shown_labels`).
 
     >>> G = nx.Graph([("a", "b"), ("b", "c"), ("c", "d")])
     >>> [b["unit"] for b in brokers(G, {"a": 0, "b": 0, "c": 1, "d": 1})]
@@ -163,10 +180,12 @@ def brokers(G: nx.Graph, membership: dict, between: dict | None = None, weight: 
     between = between if between is not None else betweenness(G)
     part = participation(G, membership, weight)
     reach = communities_reached(G, membership)
+    names = shown_labels(G)
     rows = [
         {
             "unit": n,
-            "label": _label(G, n),
+            "label": names[n],
+            "jurisdiction": G.nodes[n].get("jurisdiction") or "",
             "community": membership[n],
             "communities_reached": reach[n],
             "betweenness": between.get(n, 0.0),
@@ -180,21 +199,24 @@ def brokers(G: nx.Graph, membership: dict, between: dict | None = None, weight: 
 
 
 def top_pairs(G: nx.Graph, n: int | None = None, weight: str = "weight") -> list:
-    """The pairs of units that share the most tasks.
+    """The pairs of units that share the most tasks (names as in :func:`shown_labels`).
 
     >>> G = nx.Graph(); G.add_edge("a", "b", weight=1); G.add_edge("b", "c", weight=3)
     >>> [(p["a"], p["b"], p["weight"]) for p in top_pairs(G)]
     [('b', 'c', 3), ('a', 'b', 1)]
     """
     rows = []
+    names = shown_labels(G)
     for u, v, d in G.edges(data=True):
-        a, b = sorted((u, v), key=lambda x: (_label(G, x), x))
+        a, b = sorted((u, v), key=lambda x: (names[x], x))
         rows.append(
             {
                 "a": a,
                 "b": b,
-                "a_label": _label(G, a),
-                "b_label": _label(G, b),
+                "a_label": names[a],
+                "b_label": names[b],
+                "a_jurisdiction": G.nodes[a].get("jurisdiction") or "",
+                "b_jurisdiction": G.nodes[b].get("jurisdiction") or "",
                 "weight": int(d.get(weight, 1)),
                 "tasks": list(d.get("tasks", [])),
             }
@@ -277,6 +299,7 @@ def community_summary(G: nx.Graph, membership: dict, top: int = 5) -> list:
     2
     """
     load = task_load(G)
+    names = shown_labels(G)
     groups: dict[int, list] = defaultdict(list)
     for n, c in membership.items():
         groups[c].append(n)
@@ -285,13 +308,13 @@ def community_summary(G: nx.Graph, membership: dict, top: int = 5) -> list:
         members = groups[c]
         sub = G.subgraph(members)
         types = Counter(G.nodes[n].get("unit_type", "Other") for n in members)
-        ranked = sorted(members, key=lambda n: (-load[n]["total"], _label(G, n), n))
+        ranked = sorted(members, key=lambda n: (-load[n]["total"], names[n], n))
         out.append(
             {
                 "community": c,
                 "internal_weight": int(sub.size(weight="weight")),
                 "size": len(members),
-                "top_units": [_label(G, n) for n in ranked[:top]],
+                "top_units": [names[n] for n in ranked[:top]],
                 "unit_types": dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))),
             }
         )
@@ -299,7 +322,8 @@ def community_summary(G: nx.Graph, membership: dict, top: int = 5) -> list:
 
 
 def unit_table(G: nx.Graph, membership: dict, between: dict, ranks: dict) -> list:
-    """One row per unit with every per-unit measure, heaviest load first."""
+    """One row per unit with every per-unit measure, heaviest load first: ``label`` as written,
+    ``jurisdiction`` beside it (two units of two cities may share the label)."""
     load = task_load(G)
     deg, wdeg = degree(G), weighted_degree(G)
     part = participation(G, membership)
@@ -311,6 +335,7 @@ def unit_table(G: nx.Graph, membership: dict, between: dict, ranks: dict) -> lis
                 "iri": n,
                 "label": d.get("label", n),
                 "full_name": d.get("full_name", d.get("label", n)),
+                "jurisdiction": d.get("jurisdiction") or "",
                 "unit_type": d.get("unit_type", "Other"),
                 "unit_type_label": d.get("unit_type_label", d.get("unit_type", "Other")),
                 "is_collective": bool(d.get("is_collective", False)),
@@ -391,6 +416,7 @@ def report_tables(result: dict, top: int = 10) -> list:
     from rich.text import Text  # data shown as plain text, never as rich markup
 
     units = result["units"]
+    names = display_labels({r["iri"]: (r["label"], r.get("jurisdiction") or "") for r in units})
     tables = []
 
     def unit_ranking(title, key, fmt, extra=()):
@@ -401,9 +427,9 @@ def report_tables(result: dict, top: int = 10) -> list:
         t.add_column(key, justify="right")
         for name in extra:
             t.add_column(name, justify="right")
-        ranked = sorted(units, key=lambda r: (-r[key], r["label"], r["iri"]))[:top]
+        ranked = sorted(units, key=lambda r: (-r[key], names[r["iri"]], r["iri"]))[:top]
         for i, r in enumerate(ranked, 1):
-            t.add_row(str(i), Text(r["label"]), Text(r["unit_type_label"]), fmt(r[key]), *(str(r[e]) for e in extra))
+            t.add_row(str(i), Text(names[r["iri"]]), Text(r["unit_type_label"]), fmt(r[key]), *(str(r[e]) for e in extra))
         return t
 
     tables.append(unit_ranking("Task load (lead + co-owner)", "load", str, extra=("lead", "coowner")))

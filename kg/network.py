@@ -14,6 +14,11 @@ Three NetworkX graphs come out of one store (every query is a ``.rq`` file in
 Node ids are unit IRIs (stable: they come from the input, not from run order);
 nodes and edges are inserted in sorted order, so every algorithm that iterates
 over the graph sees the same order on every run.
+
+Units of different jurisdictions may share a name (市发改委 of 武汉市 and of 合肥市 are two
+nodes): every node carries its ``jurisdiction`` and a ``display_label``, the label
+followed by the jurisdiction (``市发改委（合肥市）``) where units of different
+jurisdictions share that label, the label alone otherwise (see :func:`display_labels`).
 """
 
 from __future__ import annotations
@@ -160,8 +165,13 @@ def network_from_rows(rows: dict[str, list[dict]]) -> UnitNetwork:
 
     graph = nx.Graph(tasks=tasks)
     owners = sorted(set(lead_tasks) | set(coown_tasks))
+    # every unit drawn (owners, and members of collectives), named apart where names collide
+    infos = {iri: units.get(iri) or _unknown_unit(iri)
+             for iri in (*owners, *(row[k] for row in rows["collective_members"] for k in ("collective", "member")))}
+    shown = display_labels({iri: (info["label"], info["jurisdiction"]) for iri, info in infos.items()})
+    infos = {iri: {**info, "display_label": shown[iri]} for iri, info in sorted(infos.items())}
     for iri in owners:
-        info = units.get(iri) or _unknown_unit(iri)
+        info = infos[iri]
         led = lead_tasks.get(iri, set())
         coowned = coown_tasks.get(iri, set())
         graph.add_node(
@@ -187,7 +197,7 @@ def network_from_rows(rows: dict[str, list[dict]]) -> UnitNetwork:
     for row in sorted(rows["collective_members"], key=lambda r: (r["collective"], r["member"])):
         for iri in (row["collective"], row["member"]):
             if iri not in membership:
-                info = graph.nodes[iri] if iri in graph else (units.get(iri) or _unknown_unit(iri))
+                info = graph.nodes[iri] if iri in graph else infos[iri]
                 membership.add_node(iri, **info)
         membership.add_edge(row["collective"], row["member"], kind="member")
     for iri in graph.nodes:
@@ -195,6 +205,26 @@ def network_from_rows(rows: dict[str, list[dict]]) -> UnitNetwork:
         graph.nodes[iri]["members"] = members
 
     return UnitNetwork(graph=graph, lead=lead, membership=membership, tasks=tasks)
+
+
+def display_labels(units: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The name to show for each unit (``iri -> (label, jurisdiction)``): the label, followed
+    by the jurisdiction in full-width brackets where units of different jurisdictions share
+    that label. A single-jurisdiction graph keeps its plain labels.
+
+    >>> display_labels({"a": ("市发改委", "武汉市"), "b": ("市发改委", "合肥市"), "c": ("市财政局", "合肥市")})
+    {'a': '市发改委（武汉市）', 'b': '市发改委（合肥市）', 'c': '市财政局'}
+    >>> display_labels({"a": ("市发改委", "武汉市"), "b": ("市发改委", "武汉市")})
+    {'a': '市发改委', 'b': '市发改委'}
+    """
+    jurisdictions: dict[str, set[str]] = {}
+    for label, jurisdiction in units.values():
+        jurisdictions.setdefault(label, set()).add(jurisdiction or "")
+    shown = {}
+    for iri, (label, jurisdiction) in units.items():
+        apart = len(jurisdictions[label]) > 1 and jurisdiction
+        shown[iri] = f"{label}（{jurisdiction}）" if apart else label
+    return shown
 
 
 def _pair_counts(lead_tasks: dict[str, set[str]], coown_tasks: dict[str, set[str]]):
@@ -273,9 +303,10 @@ def _units(unit_rows: list[dict], alias_rows: list[dict]) -> dict[str, dict]:
         alt.setdefault(row["unit"], set()).add(row["altLabel"])
     merged: dict[str, dict] = {}
     for row in unit_rows:
-        unit = merged.setdefault(row["unit"], {"label": set(), "prefLabel": set(), "type": set(), "collective": False})
-        for name in ("label", "prefLabel", "type"):
-            if row[name]:
+        unit = merged.setdefault(row["unit"], {"label": set(), "prefLabel": set(), "type": set(),
+                                               "jurisdiction": set(), "collective": False})
+        for name in ("label", "prefLabel", "type", "jurisdiction"):
+            if row.get(name):
                 unit[name].add(row[name])
         unit["collective"] = unit["collective"] or row["collective"] == "true"
     type_labels = unit_type_labels()
@@ -295,6 +326,7 @@ def _units(unit_rows: list[dict], alias_rows: list[dict]) -> dict[str, dict]:
             "unit_type": unit_type,
             "unit_type_label": type_labels.get(unit_type, unit_type),
             "is_collective": row["collective"] or unit_type == "Collective",
+            "jurisdiction": row["jurisdiction"] or "",
         }
     return units
 
@@ -308,6 +340,7 @@ def _unknown_unit(iri: str) -> dict:
         "unit_type": "Other",
         "unit_type_label": unit_type_labels().get("Other", "Other"),
         "is_collective": False,
+        "jurisdiction": "",
     }
 
 
@@ -319,6 +352,7 @@ __all__ = [
     "network_from_rows",
     "network_rows",
     "coownership_graph",
+    "display_labels",
     "load_query",
     "natural_key",
 ]

@@ -5,6 +5,10 @@ neither format holds lists. Collective membership is a node attribute
 (``members``), not an edge, so edge weights stay "tasks shared". The GEXF
 writer's ``lastmodifieddate`` (today's date) is dropped so the same graph
 gives the same bytes.
+
+``label`` is the name Gephi shows: where units of different jurisdictions share a
+label it is followed by the jurisdiction (``市发改委（合肥市）``); ``jurisdiction`` is an
+attribute of every node.
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ def export_graph(net: UnitNetwork, analysis: dict | None = None) -> nx.Graph:
         d = G.nodes[n]
         lead, coown = int(d.get("lead_count", 0)), int(d.get("coown_count", 0))
         attrs = {
-            "label": str(d.get("label", n)),
+            "label": str(d.get("display_label") or d.get("label", n)),
             "full_name": str(d.get("full_name", d.get("label", n))),
+            "jurisdiction": str(d.get("jurisdiction") or ""),
             "unit_type": str(d.get("unit_type", "Other")),
             "unit_type_label": str(d.get("unit_type_label", d.get("unit_type", "Other"))),
             "is_collective": bool(d.get("is_collective", False)),
@@ -42,7 +47,8 @@ def export_graph(net: UnitNetwork, analysis: dict | None = None) -> nx.Graph:
             "load": lead + coown,
             "tasks": ";".join(d.get("tasks", [])),
             "members": ";".join(
-                str(net.membership.nodes[m].get("label", m)) for m in d.get("members", []) if m in net.membership
+                str(net.membership.nodes[m].get("display_label") or net.membership.nodes[m].get("label", m))
+                for m in d.get("members", []) if m in net.membership
             ),
         }
         row = stats.get(n, {})

@@ -12,6 +12,11 @@ cannot close the script element); the page's JavaScript puts it into the DOM
 with ``textContent`` and builds hover tooltips as DOM elements, never HTML
 strings. vis-network draws labels on a canvas.
 
+Units of different jurisdictions may share a name: each node's details carry its
+jurisdiction, and where two nodes of the page share a label of different
+jurisdictions the drawn label is followed by the jurisdiction (``市发改委（合肥市）``;
+``display_label`` of :mod:`kg.network`); a one-city page keeps its plain labels.
+
 Everything is sorted and carries no time stamp, so the same graph gives the
 same bytes.
 """
@@ -70,7 +75,7 @@ MEMBER_EDGE_COLOUR = "#8c8c8c"
 TEXT_LIMIT = 120  # characters of a task's text carried into the page
 
 UNIT_CSV_FIELDS = [
-    "iri", "label", "full_name", "unit_type", "unit_type_label", "is_collective", "lead", "coowner", "load",
+    "iri", "label", "full_name", "jurisdiction", "unit_type", "unit_type_label", "is_collective", "lead", "coowner", "load",
     "degree", "weighted_degree", "betweenness", "pagerank", "community", "participation", "communities_reached",
 ]
 
@@ -161,6 +166,7 @@ def page_data(net: UnitNetwork, analysis: dict | None = None) -> dict:
             "iri": iri,
             "name": d.get("label", iri),
             "full": d.get("full_name", d.get("label", iri)),
+            "jurisdiction": d.get("jurisdiction") or "",
             "aliases": list(d.get("aliases", [])),
             "type": unit_type,
             "typeLabel": d.get("unit_type_label", unit_type),
@@ -175,7 +181,7 @@ def page_data(net: UnitNetwork, analysis: dict | None = None) -> dict:
         }
         pv.add_node(
             ids[iri],
-            label=d.get("label", iri),
+            label=d.get("display_label") or d.get("label", iri),
             shape="diamond" if info["collective"] else "dot",
             color=(
                 {"background": "#ffffff", "border": colour}
@@ -301,11 +307,12 @@ def write_network_outputs(store, out_dir: Path, network=None) -> dict:
     ]
     summary = analysis["summary"]
     top = analysis["units"][:5]
+    shown = {iri: d.get("display_label") or d.get("label", iri) for iri, d in net.graph.nodes(data=True)}
     return {
         "units": summary["units"],
         "links": summary["edges"],
         "communities": summary["communities"],
-        "top_load": [row["label"] for row in top],
+        "top_load": [shown.get(row["iri"], row["label"]) for row in top],
         "top_brokers": [row["label"] for row in analysis["brokers"][:5]],
         "files": [str(p) for p in files],
     }

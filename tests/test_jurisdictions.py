@@ -1,0 +1,147 @@
+"""Units of two cities that share a name stay two units the reader can tell apart.
+
+合肥's and 南昌's plans (tests/data) both name 市财政局 and 市教育局: two nodes each
+(``unit/合肥市/市财政局``, ``unit/南昌市/市财政局``). units.csv, analysis.json and the
+Gephi files carry each unit's jurisdiction; the page, the analysis's lists of names
+and Gephi's labels add the jurisdiction where labels collide. The seeds, all 武汉市,
+keep their plain labels.
+"""
+
+import csv
+import doctest
+import io
+import json
+import urllib.parse
+from collections import Counter
+
+import networkx as nx
+import pytest
+
+import kg.network
+from kg.network import display_labels
+
+from conftest import DATA
+from test_network_page import graph_data
+
+ID = "https://w3id.org/govkg/id/unit/"
+PLANS = ["plan_hefei_marked_lead.txt", "plan_nanchang_table.txt"]
+SHARED = {"市财政局", "市教育局"}  # named by both plans
+OUTPUTS = ["analysis.json", "units.csv", "collaboration.html", "collaboration.graphml", "collaboration.gexf"]
+
+
+@pytest.fixture(scope="module")
+def two_cities(tmp_path_factory):
+    """`kg build` of one 合肥 plan and one 南昌 plan."""
+    from kg.build import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("two-cities") / "out"
+    result = build(BuildOptions(inputs=[DATA / name for name in PLANS], out_dir=out, jobs=1))
+    assert all(d.ok for d in result.documents), [d.error for d in result.documents]
+    return result.out_dir
+
+
+def units_csv(folder) -> list[dict]:
+    return list(csv.DictReader(io.StringIO((folder / "units.csv").read_text(encoding="utf-8"))))
+
+
+def page_nodes(folder) -> list[dict]:
+    return graph_data((folder / "collaboration.html").read_text(encoding="utf-8"))["nodes"]
+
+
+def test_units_csv_has_a_row_per_city_for_a_shared_name(two_cities):
+    rows = units_csv(two_cities)
+    assert "jurisdiction" in rows[0]
+    for name in SHARED:
+        named = [r for r in rows if r["label"] == name]
+        assert len(named) == 2, name
+        assert {r["jurisdiction"] for r in named} == {"合肥市", "南昌市"}
+        assert {r["iri"] for r in named} == {f"{ID}合肥市/{name}", f"{ID}南昌市/{name}"}
+    # every unit knows its city, and the city is the one its IRI names
+    assert all(r["iri"].startswith(f"{ID}{r['jurisdiction']}/") for r in rows)
+
+
+def test_page_labels_the_two_units_apart(two_cities):
+    nodes = page_nodes(two_cities)
+    by_iri = {n["info"]["iri"]: n for n in nodes}
+    for name in SHARED:
+        for city in ("合肥市", "南昌市"):
+            node = by_iri[f"{ID}{city}/{name}"]
+            assert node["label"] == f"{name}（{city}）"
+            assert node["info"]["name"] == name  # the name as written, for search and details
+            assert node["info"]["jurisdiction"] == city
+    labels = Counter(n["label"] for n in nodes)
+    assert max(labels.values()) == 1, [label for label, k in labels.items() if k > 1]
+    # a name only one city uses stays plain
+    assert by_iri[f"{ID}合肥市/市科技局"]["label"] == "市科技局"
+    assert by_iri[f"{ID}南昌市/市统计局"]["label"] == "市统计局"
+
+
+def test_analysis_names_units_apart(two_cities):
+    data = json.loads((two_cities / "analysis.json").read_text(encoding="utf-8"))
+    units = {row["iri"]: row for row in data["units"]}
+    assert units[f"{ID}合肥市/市财政局"]["jurisdiction"] == "合肥市"
+    assert units[f"{ID}南昌市/市财政局"]["label"] == "市财政局"
+    shown = {n["label"] for n in page_nodes(two_cities)}
+    names = [b["label"] for b in data["brokers"]]
+    names += [name for c in data["communities"] for name in c["top_units"]]
+    names += [p[k] for p in data["top_pairs"] for k in ("a_label", "b_label")]
+    assert names and set(names) <= shown  # the names the page draws…
+    assert not SHARED & set(names)  # …never a bare name two cities share
+    assert any(name.startswith("市财政局（") for name in names)
+    assert all(b["jurisdiction"] for b in data["brokers"])
+    assert all(p["a_jurisdiction"] and p["b_jurisdiction"] for p in data["top_pairs"])
+
+
+def test_gephi_files_carry_the_jurisdiction(two_cities):
+    for G in (nx.read_graphml(two_cities / "collaboration.graphml"), nx.read_gexf(two_cities / "collaboration.gexf")):
+        hefei, nanchang = G.nodes[f"{ID}合肥市/市财政局"], G.nodes[f"{ID}南昌市/市财政局"]
+        assert (hefei["jurisdiction"], nanchang["jurisdiction"]) == ("合肥市", "南昌市")
+        assert (hefei["label"], nanchang["label"]) == ("市财政局（合肥市）", "市财政局（南昌市）")
+        assert G.nodes[f"{ID}合肥市/市科技局"]["label"] == "市科技局"
+
+
+def test_outputs_from_the_store_are_the_builds(two_cities, tmp_path):
+    """The jurisdiction comes the same way from the cached rows (kg build) and from the store (kg analyze),
+    and the same graph gives the same bytes."""
+    from kg.publish import write_network_outputs
+    from kg.store import open_store
+
+    store = open_store(two_cities)
+    try:
+        write_network_outputs(store, tmp_path)
+    finally:
+        del store
+    for name in OUTPUTS:
+        assert (tmp_path / name).read_bytes() == (two_cities / name).read_bytes(), name
+
+
+def test_one_city_keeps_plain_labels(seeds_build):
+    folder = seeds_build.out_dir
+    rows = units_csv(folder)
+    assert {r["jurisdiction"] for r in rows} == {"武汉市"}
+    nodes = page_nodes(folder)
+    assert all(n["label"] == n["info"]["name"] for n in nodes)
+    assert {n["info"]["jurisdiction"] for n in nodes} == {"武汉市"}
+    assert {n["label"] for n in nodes if not n["info"]["memberOnly"]} == {r["label"] for r in rows}
+    assert not any("（武汉市）" in name for c in json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
+                   ["communities"] for name in c["top_units"])
+
+
+def test_display_labels():
+    assert doctest.testmod(kg.network, optionflags=doctest.ELLIPSIS).failed == 0
+    # a unit of no known jurisdiction keeps its label; the one of a known city is named apart from it
+    assert display_labels({"a": ("市财政局", ""), "b": ("市财政局", "合肥市")}) == {"a": "市财政局", "b": "市财政局（合肥市）"}
+    assert display_labels({}) == {}
+
+
+@pytest.mark.browser
+def test_page_opens_the_unit_of_the_city_asked_for(two_cities, tmp_path):
+    """#unit=市财政局（南昌市） opens 南昌's 市财政局, its details naming the city."""
+    from test_browser import CHROMIUM, chromium
+
+    if CHROMIUM is None:
+        pytest.skip("headless chromium not installed")
+    url = (two_cities / "collaboration.html").as_uri() + "#unit=" + urllib.parse.quote("市财政局（南昌市）")
+    dom = chromium(tmp_path, url)
+    assert '<h2 id="d-name">市财政局（南昌市）</h2>' in dom
+    assert '<p id="d-meta">辖区 南昌市 · 政府部门' in dom
