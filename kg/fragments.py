@@ -94,23 +94,33 @@ def split_lines(quad_lines: list[str]) -> tuple[list[str], list[str]]:
     return local, shared
 
 
-def turtle(nt_text: str, title: str = "") -> str:
-    """Turtle of N-Triples text with the readable prefixes of what it names, under a ``# title`` line."""
+def parse_triples(nt_text: str) -> list[ox.Triple]:
+    """The triples of N-Triples text, parsed once for both :func:`turtle` and :func:`jsonld_nodes`."""
+    return list(ox.parse(nt_text, format=ox.RdfFormat.N_TRIPLES)) if nt_text else []
+
+
+def turtle(nt_text: str, title: str = "", triples: list[ox.Triple] | None = None) -> str:
+    """Turtle of N-Triples text (``triples``: the same, already parsed) with the readable prefixes
+    of what it names, under a ``# title`` line."""
     head = f"# {title}\n" if title else ""
     if not nt_text:
         return head
-    triples = ox.parse(nt_text, format=ox.RdfFormat.N_TRIPLES)
+    if triples is None:
+        triples = parse_triples(nt_text)
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=serialization_prefixes("ttl", nt_text))
     return head + body.decode("utf-8")
 
 
-def jsonld_nodes(nt_text: str) -> str:
-    """The node objects of N-Triples text as JSON-LD (expanded), without the enclosing array.
+def jsonld_nodes(nt_text: str, triples: list[ox.Triple] | None = None) -> str:
+    """The node objects of N-Triples text (``triples``: the same, already parsed) as JSON-LD
+    (expanded), without the enclosing array.
 
     Several such pieces joined with commas inside ``[…]`` are one JSON-LD document; a node
     that appears in two pieces is one node (JSON-LD merges node objects by ``@id``).
     """
     if not nt_text:
         return ""
-    text = ox.serialize(ox.parse(nt_text, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.JSON_LD)
+    if triples is None:
+        triples = parse_triples(nt_text)
+    text = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
     return text.decode("utf-8").strip()[1:-1]  # Oxigraph writes one array of node objects

@@ -254,14 +254,11 @@ def serialize(triples, format_name: str) -> bytes:
 
 # namespaces of instances whose local names are valid in Turtle, and the prefix each gets:
 # id:task/{plan}/2-12 -> {plan}:2-12, id:unit/武汉市/市发改委 -> 武汉市:市发改委
-_READABLE_NAMESPACES = [
-    (re.compile(r"<(https://w3id\.org/govkg/id/task/([^/>]+)/)"), "{}"),
-    (re.compile(r"<(https://w3id\.org/govkg/id/unit/([^/>]+)/)"), "{}"),
-    (re.compile(r"<(https://w3id\.org/govkg/id/doc/([^/>]+)/passage/)"), "{}.passage"),
-    (re.compile(r"<(https://w3id\.org/govkg/id/project/([^/>]+)/)"), "{}.project"),
-    (re.compile(r"<(https://w3id\.org/govkg/id/company/([^/>]+)/)"), "{}.company"),
-    (re.compile(r"<(https://w3id\.org/govkg/id/district/([^/>]+)/)"), "{}.district"),
-]
+# (one pattern, so a document's text is scanned once; a later kind wins a clash of names)
+_READABLE_KINDS = {"task": "{}", "unit": "{}", "passage": "{}.passage", "project": "{}.project",
+                   "company": "{}.company", "district": "{}.district"}
+_READABLE_NAMESPACE = re.compile(r"<(https://w3id\.org/govkg/id/(?:(task|unit|project|company|district)/([^/>]+)"
+                                 r"|doc/([^/>]+)/(passage))/)")
 _PN_PREFIX = re.compile(r"^[A-Za-z\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*(?<!\.)$")
 
 
@@ -276,8 +273,11 @@ def serialization_prefixes(format_name: str, iris: str = "") -> dict | None:
         return prefixes
     del prefixes["id"]  # id:unit/… is not a valid prefixed name
     found = {"doc": str(ID) + "doc/", "indicator": str(ID) + "indicator/"}
-    for pattern, name in _READABLE_NAMESPACES:
-        for namespace, key in set(pattern.findall(iris)):
+    by_kind: dict[str, set] = {kind: set() for kind in _READABLE_KINDS}
+    for namespace, kind, key, document, passage in set(_READABLE_NAMESPACE.findall(iris)):
+        by_kind[kind or passage].add((namespace, key or document))
+    for kind, name in _READABLE_KINDS.items():
+        for namespace, key in by_kind[kind]:
             prefix = name.format(key)
             if _PN_PREFIX.match(prefix) and prefix not in prefixes:
                 found[prefix] = namespace

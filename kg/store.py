@@ -50,14 +50,8 @@ def select(store: pyoxigraph.Store, query: str, bindings: dict | None = None, *,
     result = store.query(query, prefixes=_PREFIXES, substitutions=substitutions or None,
                          use_default_graph_as_union=union)
     names = [v.value for v in result.variables]
-    rows = []
-    for solution in result:
-        row = {}
-        for name in names:
-            term = solution[name]
-            row[name] = None if term is None else term.value
-        rows.append(row)
-    return rows
+    # a solution iterates over its values in the order of the variables (twice as fast as by name)
+    return [dict(zip(names, [None if term is None else term.value for term in solution])) for solution in result]
 
 
 def _term(value):
@@ -78,5 +72,5 @@ def run_query(store: pyoxigraph.Store, text: str):
     if isinstance(result, pyoxigraph.QueryTriples):
         return "graph", pyoxigraph.serialize(result, format=pyoxigraph.RdfFormat.TURTLE, prefixes=_PREFIXES)
     variables = [v.value for v in result.variables]
-    rows = [[None if s[v] is None else s[v].value for v in variables] for s in result]
+    rows = [[None if term is None else term.value for term in solution] for solution in result]
     return "rows", (variables, rows)

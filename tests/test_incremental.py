@@ -189,3 +189,18 @@ def test_plan_report_links_are_kept_until_the_plan_or_report_changes(tmp_path, m
     assert len(matched) == 340
     build(_options(folder, tmp_path / "fresh", incremental=False))
     assert (out / "graph.nq").read_bytes() == (tmp_path / "fresh" / "graph.nq").read_bytes()
+
+
+def test_a_query_or_template_edit_invalidates_the_cache(tmp_path):
+    """The cache key covers every file of the package, not only its code: the network rows a
+    worker caches come from kg/queries/*.rq, so an edited query must extract again."""
+    from kg.network import QUERY_DIR
+
+    assert any(QUERY_DIR.is_relative_to(root) for root in build_module._knowledge_roots())
+    (tmp_path / "rows.rq").write_text("SELECT ?unit WHERE { ?unit a gk:Unit }", encoding="utf-8")
+    before = build_module._knowledge_digest([tmp_path])
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"compiled")
+    assert build_module._knowledge_digest([tmp_path]) == before  # compiled files are no knowledge
+    (tmp_path / "rows.rq").write_text("SELECT ?unit ?label WHERE { ?unit a gk:Unit }", encoding="utf-8")
+    assert build_module._knowledge_digest([tmp_path]) != before
