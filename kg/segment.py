@@ -17,14 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .extract.roles import lead_marker_pattern, role_label_of, role_label_pattern
+from .extract.roles import lead_marker_pattern, role_label_of, role_label_pattern, role_word_pattern
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem
 from .numerals import chinese_to_int
 from .read import SourceText
 
 CN_NUM = "一二三四五六七八九十"
-ROLE_KEYWORDS = re.compile(r"牵头单位|责任单位|配合单位|协办单位|参与单位|主办单位|牵头|负责|配合")
-
 _MARKER = re.compile(r"^\s*(?:[-•·●▪*](?=\s)\s*)*")
 # 二、十一个方面重点工作 / 第二部分 重点工作 (第二章, 第二篇): the numeral, then the title
 _PART = re.compile(f"^(?:([{CN_NUM}]{{1,3}})\\s*[、.]\\s*(?=\\S)|第([{CN_NUM}]{{1,3}})(?:部分|章|篇)\\s*)(.{{0,40}})$")
@@ -102,14 +100,14 @@ def find_role_clause(text: str) -> tuple[int, int, bool] | None:
                 if depth == 0:
                     inside = stripped[i + 1:len(stripped) - 1]
                     # "(牵头)" after a unit names it lead inside a list: never a role clause of its own
-                    if ROLE_KEYWORDS.search(inside) and not lead_marker_pattern().fullmatch(stripped[i:]):
+                    if role_word_pattern().search(inside) and not lead_marker_pattern().fullmatch(stripped[i:]):
                         return i + 1, len(stripped) - 1, True
                     break
     # an unclosed "(牵头单位…" / "(责任单位…" / "(X牵头…" near the end
     last_open = text.rfind("(")
     if last_open >= 0 and ")" not in text[last_open:]:
         inside = text[last_open + 1:]
-        if ROLE_KEYWORDS.search(inside):
+        if role_word_pattern().search(inside):
             return last_open + 1, len(text.rstrip()), False
     start = _unbracketed_clause_start(text)
     if start is not None:

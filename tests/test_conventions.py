@@ -222,3 +222,20 @@ def test_a_numbered_point_inside_an_item_is_not_an_item():
     extraction = extract_plan(read_bytes(text.encode("utf-8"), "plan.txt"))
     assert [t.item.code for t in extraction.tasks] == ["一.1", "一.2"]
     assert extraction.tasks[0].item.body == "实施三项工程:(1)新建学校5所;(2)新建医院2所。"
+
+
+def test_role_clauses_named_by_any_label_of_the_role_vocabulary():
+    """The segmenter finds a closing role clause by the words of kg/data/roles.yaml: 主责单位 and
+    协同单位 (no 牵头/负责/配合 in them) were not recognised when its word list was written by hand."""
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    text = ("某市2026年重点工作任务分解方案\n\n一、重点工作\n"
+            "1.新建保障性住房3000套。(主责单位:市住房保障局;协同单位:市财政局、市自然资源局)\n"
+            "2.建设口袋公园20个。(主责单位:市园林局)\n")
+    extraction = extract_plan(read_bytes(text.encode("utf-8"), "plan.txt"))
+    assert extraction.problems == []
+    found = [(t.item.body, [u.name for u in t.roles.leads], [u.name for u in t.roles.co_owners])
+             for t in extraction.tasks]
+    assert found == [("新建保障性住房3000套。", ["市住房保障局"], ["市财政局", "市自然资源局"]),
+                     ("建设口袋公园20个。", ["市园林局"], [])]

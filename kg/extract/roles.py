@@ -45,6 +45,19 @@ def lead_marker_pattern() -> re.Pattern:
     return re.compile(r"\(\s*(?:" + "|".join(map(re.escape, markers)) + r")\s*\)")
 
 
+@lru_cache(maxsize=None)
+def role_word_pattern() -> re.Pattern:
+    """Any word of kg/data/roles.yaml that names a role: its labels, lead markers and verbs.
+
+    A bracket group closing an item is its role clause when it holds one of these, so a
+    convention's word added to roles.yaml is found by the segmenter as well as read here.
+    """
+    config = _config()[0]
+    words = {*config["labels"], *config["lead_markers"], *config["lead_verbs"], *config["support_verbs"],
+             *config["sole_verbs"]}
+    return re.compile("|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))))
+
+
 def role_label_of(header: str) -> str | None:
     """The role label a table's column header starts with (责任单位(部门) -> 责任单位), or None."""
     return next((label for label in _labels_longest_first() if header.startswith(label)), None)
