@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .extract.roles import lead_marker_pattern, role_label_of, role_label_pattern, role_word_pattern
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem
@@ -79,8 +80,17 @@ def join_wrapped(previous: str, continuation: str) -> str:
     return previous + continuation
 
 
-def find_role_clause(text: str) -> tuple[int, int, bool] | None:
-    """Locate the role clause at the end of an item: ``(start, end, closed)`` of its inside.
+class RoleClause(NamedTuple):
+    """Where an item's role clause is: the span of its inside, whether it is whole, whether in brackets."""
+
+    start: int
+    end: int
+    closed: bool  # False: cut off (an opened bracket never closed, or labels not ended by 。)
+    bracketed: bool  # (牵头单位:X;…) rather than 牵头单位:X;… closing the item
+
+
+def find_role_clause(text: str) -> RoleClause | None:
+    """Locate the role clause at the end of an item (see :class:`RoleClause`).
 
     The clause is the last bracket group that names a role; an opened but
     unclosed group (``(牵头单位:市商务局;责任单位:…`` cut off) is returned with
@@ -101,17 +111,17 @@ def find_role_clause(text: str) -> tuple[int, int, bool] | None:
                     inside = stripped[i + 1:len(stripped) - 1]
                     # "(牵头)" after a unit names it lead inside a list: never a role clause of its own
                     if role_word_pattern().search(inside) and not lead_marker_pattern().fullmatch(stripped[i:]):
-                        return i + 1, len(stripped) - 1, True
+                        return RoleClause(i + 1, len(stripped) - 1, closed=True, bracketed=True)
                     break
     # an unclosed "(牵头单位…" / "(责任单位…" / "(X牵头…" near the end
     last_open = text.rfind("(")
     if last_open >= 0 and ")" not in text[last_open:]:
         inside = text[last_open + 1:]
         if role_word_pattern().search(inside):
-            return last_open + 1, len(text.rstrip()), False
+            return RoleClause(last_open + 1, len(text.rstrip()), closed=False, bracketed=True)
     start = _unbracketed_clause_start(text)
     if start is not None:
-        return start, len(text.rstrip(" \n")), text.rstrip().endswith("。")
+        return RoleClause(start, len(text.rstrip(" \n")), closed=text.rstrip().endswith("。"), bracketed=False)
     return None
 
 
@@ -139,12 +149,12 @@ def _depth(text: str, position: int) -> int:
 
 def _has_open_role_clause(text: str) -> bool:
     found = find_role_clause(text)
-    return found is not None and not found[2]
+    return found is not None and not found.closed
 
 
 def is_complete(text: str) -> bool:
     found = find_role_clause(text)
-    return found is not None and found[2]
+    return found is not None and found.closed
 
 
 @dataclass
@@ -401,11 +411,10 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             body, role_clause = block.text.strip(), None
             problems.append(Problem(block.line, f"item {code} names no responsible unit (cut off?); item left out"))
         else:
-            clause_start, clause_end, closed = clause
-            head = block.text[:clause_start]
-            body = (head[:-1] if head.endswith("(") else head).rstrip()
-            role_clause = block.text[clause_start:clause_end]
-            if not closed and block.text[clause_start - 1:clause_start] == "(":
+            head = block.text[:clause.start - 1 if clause.bracketed else clause.start]
+            body = head.rstrip()
+            role_clause = block.text[clause.start:clause.end]
+            if clause.bracketed and not clause.closed:
                 problems.append(Problem(block.line, f"item {code}: unbalanced bracket in its role clause"))
         if not body.strip():
             problems.append(Problem(block.line, f"item {code} has no text, only its role clause; item left out"))

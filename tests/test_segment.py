@@ -92,6 +92,10 @@ def test_an_item_read_into_the_block_above_is_reported():
 
 def test_find_role_clause_takes_the_last_bracket_that_names_a_role():
     text = "新建社区体育中心(广场)30个。(牵头单位:市体育局;责任单位:各区人民政府)"
-    start, end, closed = find_role_clause(text)
-    assert closed and text[start:end] == "牵头单位:市体育局;责任单位:各区人民政府"
+    clause = find_role_clause(text)
+    assert clause.closed and clause.bracketed and text[clause.start:clause.end] == "牵头单位:市体育局;责任单位:各区人民政府"
+    unbracketed = find_role_clause("新建口袋公园20个。责任单位:市园林局(牵头),市城管局。")
+    assert unbracketed.closed and not unbracketed.bracketed
+    cut_off = find_role_clause("新建口袋公园20个。(牵头单位:市园林局;责任单位:市城")
+    assert cut_off.bracketed and not cut_off.closed
     assert find_role_clause("新建社区体育中心(广场)30个。") is None
