@@ -262,6 +262,8 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
         if tmp.exists():
             shutil.rmtree(tmp)
         (tmp / CACHE_DIR).mkdir(parents=True)
+        # started now, so that its imports overlap the extraction; told to go once the rows are cached
+        network_process = _spawn_network_process(tmp) if options.network else None
         try:
             results: list = [None] * len(files)
             todo = []
@@ -289,13 +291,15 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
             result = BuildResult(out_dir=out_dir, documents=documents, reused=reused)
             if options.strict and result.failed:
                 result.built = False
+                _stop_process(network_process)
                 shutil.rmtree(tmp, ignore_errors=True)
                 result.seconds = time.perf_counter() - started
                 return result
-            _write_outputs(tmp, documents, keys, result, options, knowledge)
+            _write_outputs(tmp, documents, keys, result, options, knowledge, network_process)
             _write_report(tmp, documents, result, _manifest(files, keys, options))
             _swap_into_place(tmp, out_dir)
         except BaseException:
+            _stop_process(network_process)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     result.seconds = time.perf_counter() - started
@@ -314,10 +318,26 @@ def _run(args: list[tuple], indexes: list[int], options: BuildOptions):
 
     _warm_up()  # workers forked from here inherit the imports and the compiled shapes
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(max_workers=min(jobs, len(args)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(args)), mp_context=context,
+                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         chunk = max(1, len(args) // (jobs * 16))
         for index, result in zip(indexes, pool.map(_work, args, chunksize=chunk)):
             yield index, result
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: be killed with the build's process (kill -9, the out-of-memory killer) instead of
+    waiting for it forever; elsewhere nothing."""
+    import signal
+
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the build died before the line above
+        os._exit(1)
 
 
 def _warm_up() -> None:
@@ -374,7 +394,8 @@ def _up_to_date(out_dir: Path, manifest: dict, files, keys, progress) -> BuildRe
 
 # --- writing the outputs --------------------------------------------------------------------------
 
-def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: BuildOptions, knowledge: str) -> None:
+def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: BuildOptions, knowledge: str,
+                   network_process=None) -> None:
     """graph.nq/.nt/.ttl/.jsonld, the store and the validation report.
 
     The cross-document statements come from the documents' cached facts; the graph
@@ -382,31 +403,27 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
     merged statements about shared subjects; the store is loaded in a thread meanwhile
     (updated from the previous build's store when few documents changed); the
     whole-graph SHACL checks need only what the merge of the shared statements collected.
-    The collaboration outputs are made by another process, from the network rows the
-    workers cached, started first so that it runs beside the store's loading (whose
-    memory is bounded: it loads a slice of the graph at a time); when every document's
-    rows are those of the previous build (most edits change no unit's role), its outputs
-    are kept instead.
+    The collaboration outputs are made by ``network_process`` (:func:`_spawn_network_process`),
+    from the network rows the workers cached, told to go first so that it runs beside the
+    store's loading (whose memory is bounded: it loads a slice of the graph at a time);
+    when every document's rows are those of the previous build (most edits change no
+    unit's role), its outputs are kept instead and the process is stopped.
     """
     built = [(document, key) for document, key in zip(documents, keys) if document.ok and key]
-    network = []
     if options.network:
         result.network_source = _network_source(knowledge, built)
         if options.incremental:
             reused = _reuse_network_outputs(Path(options.out_dir), tmp, result.network_source)
             if reused is not None:
                 result.network, result.network_reused = reused, True
-        if not result.network_reused:
-            network.append(_start_network_outputs(tmp, [key for _, key in built]))
-    try:
-        _write_graph(tmp, documents, built, result, options, knowledge)
-    except BaseException:
-        for process in network:
-            process.kill()
-            process.wait()
-        raise
-    for process in network:
-        result.network = _finish_network_outputs(process)
+    if network_process is not None and result.network_reused:
+        _stop_process(network_process)
+        network_process = None
+    if network_process is not None:
+        _start_network_outputs(network_process, tmp, [key for _, key in built])
+    _write_graph(tmp, documents, built, result, options, knowledge)  # the caller stops the process if this fails
+    if network_process is not None:
+        result.network = _finish_network_outputs(network_process)
 
 
 def _write_graph(tmp: Path, documents, built, result: BuildResult, options: BuildOptions,
@@ -870,15 +887,32 @@ def _reuse_network_outputs(previous: Path, tmp: Path, source: str) -> dict | Non
     return summary
 
 
-def _start_network_outputs(folder: Path, keys: list[str]):
-    """Start writing the collaboration outputs in another process (a fresh interpreter: no fork beside threads)."""
+def _spawn_network_process(folder: Path):
+    """Start the process that writes the collaboration outputs into ``folder``: a fresh interpreter
+    (no fork beside threads) that imports what it needs, then waits for :func:`_start_network_outputs`."""
     import subprocess
     import sys
 
-    key_file = folder / ".network-keys"
-    key_file.write_text("\n".join(keys), encoding="utf-8")
-    code = "import sys; from kg.build import network_outputs_main; network_outputs_main(sys.argv[1])"
-    return subprocess.Popen([sys.executable, "-c", code, str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    code = "import sys; from kg.build import network_outputs_main; network_outputs_main(sys.argv[1], int(sys.argv[2]))"
+    return subprocess.Popen([sys.executable, "-c", code, str(folder), str(os.getpid())], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _start_network_outputs(process, folder: Path, keys: list[str]) -> None:
+    """Tell the network process which documents' rows make the network (one line, not the end of
+    its input: the build's forked workers hold a copy of the pipe and would delay that)."""
+    (folder / ".network-keys").write_text("\n".join(keys), encoding="utf-8")
+    process.stdin.write(b"go\n")
+    process.stdin.flush()
+
+
+def _stop_process(process) -> None:
+    """Stop a process that is no longer needed (if it still runs) and close its pipes."""
+    if process is None:
+        return
+    if process.poll() is None:
+        process.kill()
+    process.communicate()
 
 
 def _finish_network_outputs(process) -> dict:
@@ -889,10 +923,20 @@ def _finish_network_outputs(process) -> dict:
     return json.loads(stdout.decode("utf-8") or "{}")
 
 
-def network_outputs_main(folder: str) -> None:
-    """Entry point of the network process: write the outputs into ``folder``, print their summary as JSON."""
+def network_outputs_main(folder: str, parent: int | None = None) -> None:
+    """Entry point of the network process: write the outputs into ``folder``, print their summary as JSON;
+    ``parent``: the build's process, whose death ends this one."""
     import sys
 
+    if parent is not None:
+        _die_with_parent(parent)
+
+    try:
+        from . import network, publish  # noqa: F401  (imported while the documents are extracted)
+    except ImportError:
+        pass  # _network_outputs writes nothing then
+    if sys.stdin.readline().strip() != "go":
+        return  # the build ended without needing the outputs
     key_file = Path(folder) / ".network-keys"
     keys = [key for key in key_file.read_text(encoding="utf-8").splitlines() if key]
     # a process that builds, writes and exits: nearly all it allocates stays alive to the end, so the

@@ -96,3 +96,42 @@ def test_kill_9_leaves_the_previous_output(tmp_path):
     result = build(BuildOptions(inputs=[corpus], out_dir=out, network=False, jobs=2))
     assert result.exit_code == 0 and len(result.documents) == 6
     assert not list(tmp_path.glob(".out.tmp-*")) and not list(tmp_path.glob(".out.old-*"))
+
+
+def test_a_killed_build_leaves_no_process_behind(tmp_path):
+    """kill -9 of the build alone (as the out-of-memory killer does): its workers and the process
+    waiting to write the collaboration outputs end with it instead of waiting forever."""
+    corpus = _corpus(tmp_path / "big", 40)
+    command = [sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(tmp_path / "out"), "--quiet",
+               "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(_group(process.pid)) < 3:  # the build and its 2 workers
+            time.sleep(0.05)
+        assert len(_group(process.pid)) >= 3, "the build's workers did not start"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _group(process.pid):
+            time.sleep(0.1)
+        assert _group(process.pid) == [], "processes of the killed build still run"
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _group(group: int) -> list[int]:
+    """The live processes of a process group (zombies are ended processes)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                found.append(int(entry))
+    return found
