@@ -420,7 +420,7 @@ def _write_outputs(tmp: Path, documents, keys, result: BuildResult, options: Bui
         _stop_process(network_process)
         network_process = None
     if network_process is not None:
-        _start_network_outputs(network_process, tmp, [key for _, key in built])
+        _start_network_outputs(network_process, [key for _, key in built])
     _write_graph(tmp, documents, built, result, options, knowledge)  # the caller stops the process if this fails
     if network_process is not None:
         result.network = _finish_network_outputs(network_process)
@@ -889,7 +889,8 @@ def _reuse_network_outputs(previous: Path, tmp: Path, source: str) -> dict | Non
 
 def _spawn_network_process(folder: Path):
     """Start the process that writes the collaboration outputs into ``folder``: a fresh interpreter
-    (no fork beside threads) that imports what it needs, then waits for :func:`_start_network_outputs`."""
+    (no fork beside threads) that imports what it needs, then waits for the documents'
+    keys (:func:`_start_network_outputs`)."""
     import subprocess
     import sys
 
@@ -898,12 +899,15 @@ def _spawn_network_process(folder: Path):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _start_network_outputs(process, folder: Path, keys: list[str]) -> None:
-    """Tell the network process which documents' rows make the network (one line, not the end of
-    its input: the build's forked workers hold a copy of the pipe and would delay that)."""
-    (folder / ".network-keys").write_text("\n".join(keys), encoding="utf-8")
-    process.stdin.write(b"go\n")
-    process.stdin.flush()
+def _start_network_outputs(process, keys: list[str]) -> None:
+    """Send the network process the cache keys of the documents whose rows make the network, one a
+    line, closed by a blank line (not by the end of its input: the build's forked workers hold a
+    copy of the pipe and would delay that)."""
+    try:
+        process.stdin.write("".join(f"{key}\n" for key in keys).encode("ascii") + b"\n")
+        process.stdin.flush()
+    except BrokenPipeError:
+        pass  # it died: _finish_network_outputs reports why
 
 
 def _stop_process(process) -> None:
@@ -935,15 +939,17 @@ def network_outputs_main(folder: str, parent: int | None = None) -> None:
         from . import network, publish  # noqa: F401  (imported while the documents are extracted)
     except ImportError:
         pass  # _network_outputs writes nothing then
-    if sys.stdin.readline().strip() != "go":
-        return  # the build ended without needing the outputs
-    key_file = Path(folder) / ".network-keys"
-    keys = [key for key in key_file.read_text(encoding="utf-8").splitlines() if key]
+    keys = []
+    for line in sys.stdin:
+        if not line.strip():
+            break
+        keys.append(line.strip())
+    else:
+        return  # input ended before its blank line: the build ended without needing the outputs
     # a process that builds, writes and exits: nearly all it allocates stays alive to the end, so the
     # cycle collector only re-walks it (a third of the time on 200 plans, for no memory back)
     gc.disable()
     summary = _network_outputs(Path(folder), keys)
-    key_file.unlink()
     sys.stdout.write(json.dumps(summary, ensure_ascii=False, sort_keys=True))
 
 

@@ -135,3 +135,19 @@ def _group(group: int) -> list[int]:
             if int(fields[2]) == group and fields[0] != "Z":
                 found.append(int(entry))
     return found
+
+
+def test_the_network_process_reads_its_keys_and_reports_a_failure(tmp_path):
+    """The collaboration outputs' process gets the documents' keys on its input; a key whose rows
+    are missing fails the build with the reason, and a build that ends first stops it quietly."""
+    from kg.build import _finish_network_outputs, _spawn_network_process, _start_network_outputs, _stop_process
+    from kg.errors import GovkgError
+
+    (tmp_path / "cache").mkdir()
+    process = _spawn_network_process(tmp_path)
+    _start_network_outputs(process, ["missing-key"])
+    with pytest.raises(GovkgError, match="collaboration outputs failed: .*missing-key.network.json"):
+        _finish_network_outputs(process)
+    stopped = _spawn_network_process(tmp_path)
+    _stop_process(stopped)
+    assert stopped.returncode is not None and not list(tmp_path.glob("*.html"))
