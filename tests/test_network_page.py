@@ -104,6 +104,19 @@ def test_analysis_json(out):
     data = json.loads((out[0] / "analysis.json").read_text(encoding="utf-8"))
     assert data["summary"]["units"] == 7
     assert data["brokers"][0]["label"] == "市经信局"
+    # one line per unit row: a reader can grep and diff it
+    lines = (out[0] / "analysis.json").read_text(encoding="utf-8").splitlines()
+    start = lines.index('  "units": [')
+    rows = lines[start + 1:lines.index("  ]", start)]
+    assert [json.loads(line.rstrip(","))["label"] for line in rows] == [u["label"] for u in data["units"]]
+    assert len(rows) == 7
+
+
+def test_doctests():
+    import doctest
+    import kg.publish.network_page
+
+    assert doctest.testmod(kg.publish.network_page).failed == 0
 
 
 def test_gephi_files_read_back(out):

@@ -282,9 +282,40 @@ def write_units_csv(analysis: dict, path: Path) -> Path:
 
 
 def write_analysis_json(analysis: dict, path: Path) -> Path:
-    text = json.dumps(analysis, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-    Path(path).write_bytes(text.encode("utf-8"))
+    Path(path).write_bytes(record_lines_json(analysis).encode("utf-8"))
     return Path(path)
+
+
+def record_lines_json(data: dict) -> str:
+    """JSON with one line per entry of each top-level list or object: readable and diffable,
+    and written by the C encoder (``indent=`` falls back to Python's, 10x slower on 28 MB).
+
+    >>> print(record_lines_json({"units": [{"b": 1, "a": "市经信局"}], "summary": {"edges": 2}, "pairs": []}), end="")
+    {
+      "pairs": [],
+      "summary": {
+        "edges": 2
+      },
+      "units": [
+        {"a": "市经信局", "b": 1}
+      ]
+    }
+    """
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    blocks = []
+    for key in sorted(data):
+        value = data[key]
+        if isinstance(value, list) and value:
+            inner = ",\n".join(f"    {dumps(item)}" for item in value)
+            blocks.append(f"  {dumps(key)}: [\n{inner}\n  ]")
+        elif isinstance(value, dict) and value:
+            inner = ",\n".join(f"    {dumps(name)}: {dumps(value[name])}" for name in sorted(value))
+            blocks.append(f"  {dumps(key)}: {{\n{inner}\n  }}")
+        else:
+            blocks.append(f"  {dumps(key)}: {dumps(value)}")
+    return "{\n" + ",\n".join(blocks) + "\n}\n"
 
 
 def write_network_outputs(store, out_dir: Path, network=None) -> dict:
