@@ -119,10 +119,13 @@ def pagerank(G: nx.Graph, weight: str = "weight") -> dict:
 
 
 def communities(G: nx.Graph, weight: str = "weight", seed: int = SEED) -> dict:
-    """Louvain communities (fixed seed), as ``{node: community number}``.
+    """Louvain communities (fixed seed) found within each connected component, as ``{node: community number}``.
 
-    Communities are numbered 0, 1, … by size (largest first), ties by their
-    smallest node, so the numbering is stable.
+    Each component is split on its own: over the whole graph, modularity's resolution
+    limit merges a component's groups once the graph holds many components (several
+    cities' plans: one community per city, and no unit left brokering between groups).
+    Communities are numbered 0, 1, … by size (largest first), ties by their smallest
+    node, so the numbering is stable.
 
     >>> G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z"), ("c", "x")])
     >>> communities(G)
@@ -130,7 +133,9 @@ def communities(G: nx.Graph, weight: str = "weight", seed: int = SEED) -> dict:
     """
     if G.number_of_nodes() == 0:
         return {}
-    found = nx.community.louvain_communities(G, weight=weight, seed=seed)
+    found = []
+    for component in sorted((sorted(c) for c in nx.connected_components(G)), key=lambda c: c[0]):
+        found += nx.community.louvain_communities(G.subgraph(component), weight=weight, seed=seed)
     ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
     return dict(sorted((n, i) for i, members in enumerate(ordered) for n in members))
 

@@ -74,6 +74,21 @@ def test_communities_are_deterministic_and_split_the_two_groups(G):
     assert c[FGW] == 0  # the larger community is numbered first
 
 
+def test_groups_of_each_city_stay_apart_when_many_cities_are_built_together():
+    # 30 cities, each two triangles of units joined by one shared task. Over the whole graph
+    # modularity would make each city one community (its resolution limit); within each
+    # connected part the two triangles are two communities, joined by two brokers.
+    G = nx.Graph()
+    for city in range(30):
+        a, b = [[f"{city}-{side}{i}" for i in range(3)] for side in "ab"]
+        G.add_edges_from([(a[0], a[1]), (a[1], a[2]), (a[0], a[2]), (b[0], b[1]), (b[1], b[2]), (b[0], b[2]),
+                          (a[0], b[0])], weight=1)
+    c = communities(G)
+    assert len(set(c.values())) == 60
+    assert c["7-a1"] == c["7-a2"] != c["7-b1"]
+    assert {row["unit"] for row in brokers(G, c)} == {f"{city}-{side}0" for city in range(30) for side in "ab"}
+
+
 def test_participation_and_brokers(G):
     c = communities(G)
     p = participation(G, c)
