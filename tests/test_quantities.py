@@ -25,6 +25,16 @@ def test_decimal_value_as_written_with_the_magnitude_in_the_unit():
         (Decimal("5.4"), "万套(间)", "", "exactly", "筹集建设保障性租赁住房")]
 
 
+@pytest.mark.parametrize("text, unit", [
+    ("组织企业境外参展超600家(次)", "家(次)"),      # 2025 plan, task 二.20
+    ("培训农村实用人才3万人（次）以上", "万人（次）"),  # a measure the table has not paired
+])
+def test_a_second_measure_in_brackets_belongs_to_the_unit_not_to_the_metric(text, unit):
+    found = read_quantities(text)
+    assert [q.unit for q in found] == [unit]
+    assert "次" not in found[0].metric
+
+
 @pytest.mark.parametrize("text, value, unit", [
     ("建成三个示范区", Decimal(3), "个"),
     ("完成两家区域医疗中心建设", Decimal(2), "家"),

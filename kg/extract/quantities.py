@@ -36,7 +36,8 @@ def _tables():
     after_alt = "|".join(re.escape(w) for w in sorted(set(after) - {"余", "多"}, key=len, reverse=True))
     pattern = re.compile(
         rf"(?P<num>{ARABIC}|{CHINESE})(?P<mag>万亿|亿|万|千)?(?P<approx>余|多)?"
-        rf"(?P<measure>{measure_alt})(?![A-Za-z])(?P<after>{after_alt})?"
+        # 家(次), 套（间）: a second measure in brackets is part of the unit
+        rf"(?P<measure>{measure_alt})(?![A-Za-z])(?P<alternate>[(（](?:{measure_alt})[)）])?(?P<after>{after_alt})?"
     )
     non_targets = _compile_non_targets([row["pattern"] for row in read_tsv("non_targets.tsv")])
     before_alt = re.compile("(" + "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True)) + r")\s*$")
@@ -106,6 +107,8 @@ def read_quantities(text: str, offset: int = 0) -> list[Quantity]:
     [('25', '万人', '以上', '城镇新增就业')]
     >>> [(str(q.value), q.unit) for q in read_quantities("筹集建设保障性租赁住房5.4万套(间)。")]
     [('5.4', '万套(间)')]
+    >>> [(q.unit, q.comparator, q.metric) for q in read_quantities("组织企业境外参展超600家（次）。")]
+    [('家（次）', '超', '组织企业境外参展')]
     >>> read_quantities("开通轨道交通11号线,建设5G基站,为30—64周岁妇女筛查,毕业5年内")
     []
     """
@@ -157,7 +160,8 @@ def read_quantities(text: str, offset: int = 0) -> list[Quantity]:
         if not metric and quantities and found[index - 1][2] == clause_start:
             metric = quantities[-1].metric  # 分别达到100%、88%以上: the second shares the first's metric
         quantities.append(Quantity(
-            value=value, unit=(match.group("mag") or "") + match.group("measure"), comparator=comparator,
+            value=value, unit=(match.group("mag") or "") + match.group("measure") + (match.group("alternate") or ""),
+            comparator=comparator,
             bound=_bound(comparator_before, approx, comparator_after, before, after), metric=metric,
             surface=text[left:right].strip(" 、"), start=offset + num_start, end=offset + match.end(),
         ))
