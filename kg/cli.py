@@ -127,20 +127,21 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, graph_di
 
 
 @main.command()
-@click.argument("query_file", type=click.File("r", encoding="utf-8"))
+@click.argument("query")
 @graph_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
               show_default=True, help="How to print SELECT results (CONSTRUCT/DESCRIBE print Turtle).")
-def query(query_file, graph_dir, fmt):
-    """Run a SPARQL query (a .rq file, or - for standard input) on the graph.
+def query(query, graph_dir, fmt):
+    """Run a SPARQL query on the graph: QUERY is a .rq file, - for standard input, or the
+    query itself (kg query 'SELECT ?t WHERE { ?t a gk:Task } LIMIT 5').
 
     The prefixes gk:, id:, org:, skos:, prov:, dcterms:, rdfs:, rdf:, xsd: and owl:
     are predefined; the default graph is the union of all documents.
     """
     from .console import print_query_result
-    from .store import open_store, run_query
+    from .store import open_store, query_text, run_query
 
-    print_query_result(run_query(open_store(graph_dir), query_file.read()), fmt)
+    print_query_result(run_query(open_store(graph_dir), query_text(query)), fmt)
 
 
 @main.command()

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 
 import pyoxigraph
@@ -52,6 +54,25 @@ def select(store: pyoxigraph.Store, query: str, bindings: dict | None = None, *,
     names = [v.value for v in result.variables]
     # a solution iterates over its values in the order of the variables (twice as fast as by name)
     return [dict(zip(names, [None if term is None else term.value for term in solution])) for solution in result]
+
+
+_QUERY_START = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_text(argument: str, stdin=None) -> str:
+    """The query an argument gives: ``-`` reads standard input, an existing file is read,
+    and text that starts like SPARQL (after any ``#`` comments) is the query itself."""
+    if argument == "-":
+        return (stdin or sys.stdin).read()
+    path = Path(argument)
+    if _QUERY_START.match(argument) and not path.is_file():
+        return argument
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
+        raise UsageError(f"{argument}: {reason} (give a .rq file, - for standard input, "
+                         f"or the query itself: kg query 'SELECT …')") from None
 
 
 def _term(value):

@@ -78,6 +78,18 @@ def test_query_from_standard_input(runner, out):
     assert json.loads(result.output) == [{"n": "340"}]
 
 
+def test_query_given_as_text_or_as_a_file(runner, out, tmp_path):
+    text = "# tasks 市经信局 co-owns\nSELECT (COUNT(?t) AS ?n) WHERE { ?u skos:prefLabel '市经信局' ; gk:coOwns ?t }"
+    result = runner.invoke(main, ["query", text, "--graph", out, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [{"n": "46"}]
+    (tmp_path / "q.rq").write_text(text, encoding="utf-8")
+    assert runner.invoke(main, ["query", str(tmp_path / "q.rq"), "--graph", out, "--format", "json"]).output \
+        == result.output
+    missing = runner.invoke(main, ["query", str(tmp_path / "nosuch.rq"), "--graph", out])
+    assert missing.exit_code == 2 and "No such file" in missing.output and "the query itself" in missing.output
+
+
 def test_query_syntax_error_is_a_usage_error(runner, out):
     result = runner.invoke(main, ["query", "-", "--graph", out], input="SELEKT nothing")
     assert result.exit_code == 2 and "SPARQL syntax error" in result.output
