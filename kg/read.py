@@ -221,10 +221,46 @@ _STEPS: list[tuple[re.Pattern, object]] = [
 ]
 
 
+# a column gap of a table aligned with spaces (pdftotext -layout, a web page's table as text)
+GAP = "\u2003"
+_SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
+_GAP_STEP = 9  # after full-width forms (an ideographic space is a space then) and page numbers, before the space removals
+
+
+def protect_table_gaps(text: str) -> str:
+    r"""From the header row of a space-aligned responsibility table on, every run of two or more
+    spaces between words becomes as many :data:`GAP` characters: the steps after this one delete
+    spaces between Chinese words, which would join the cells of ``序号  重点任务  牵头单位``.
+    One character for one, so offsets and columns stay where they were.
+
+    A header row: three or more cells apart by runs of spaces, one a task and one a role
+    label of kg/data/roles.yaml (牵头单位, 责任单位 …).
+
+    >>> protect_table_gaps("说明  两个空格\n序号  重点任务    牵头单位  责任单位\n1   新建基站   市工信局   市通信管理局").split("\n")[2]
+    '1\u2003\u2003\u2003新建基站\u2003\u2003\u2003市工信局\u2003\u2003\u2003市通信管理局'
+    """
+    if "  " not in text:
+        return text
+    from .extract.roles import role_label_of
+
+    position = 0
+    for line in text.split("\n"):
+        if _SPACE_RUN.search(line):
+            cells = [cell.replace(" ", "") for cell in _SPACE_RUN.split(line.strip())]
+            if len(cells) >= 3 and any(role_label_of(c) for c in cells) \
+                    and any(re.search("任务|工作|内容|事项|举措|措施", c) and not role_label_of(c) for c in cells):
+                head = text[:position]
+                return head + _SPACE_RUN.sub(lambda m: GAP * len(m.group(0)), text[position:])
+        position += len(line) + 1
+    return text
+
+
 def normalise(text: str) -> tuple[str, list[OffsetMap]]:
     """Apply every normalisation step; return the text and the maps (first to last)."""
     maps = []
-    for pattern, replacement in _STEPS:
+    for index, (pattern, replacement) in enumerate(_STEPS):
+        if index == _GAP_STEP:
+            text = protect_table_gaps(text)  # one for one: no map needed
         text, offset_map = rewrite(text, pattern, replacement)
         maps.append(offset_map)
     return text, maps

@@ -15,13 +15,14 @@ the previous item is complete (its role clause closed); otherwise a line such as
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .extract.roles import lead_marker_pattern, role_label_of, role_label_pattern, role_word_pattern
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem
 from .numerals import chinese_to_int
-from .read import SourceText
+from .read import GAP, SourceText
 
 CN_NUM = "一二三四五六七八九十"
 _MARKER = re.compile(r"^\s*(?:[-•·●▪*](?=\s)\s*)*")
@@ -161,19 +162,42 @@ def is_complete(text: str) -> bool:
 class _TableLayout:
     """The columns of a responsibility table, from its header row (序号 | 重点任务 | 牵头单位 | 责任单位)."""
 
-    separator: str  # "\t" or "|" (runs of spaces do not survive normalisation between Chinese words)
+    separator: str  # "\t", "|", or GAP: a table aligned with spaces (kg.read.protect_table_gaps)
     number: int | None  # the 序号 column
     task: int
     roles: list[tuple[int, str]]  # (column, its header: a role label of kg/data/roles.yaml)
+    count: int = 0  # how many columns the header names
+    spans: list[tuple[int, int]] = field(default_factory=list)  # GAP tables: each header cell's screen columns
+
+
+@dataclass
+class _TableRow:
+    """A row being read: its cells may wrap over several lines (a spreadsheet's multi-line cell,
+    a PDF table's wrapped text), each line's piece of a cell kept with its offset."""
+
+    numeral: str
+    start: int
+    line: int
+    part_index: int
+    cells: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # column -> [(offset, text)]
+    last: int = 0  # the column the latest piece went to
+
+    def add(self, column: int, offset: int, text: str) -> None:
+        if text:
+            self.cells.setdefault(column, []).append((offset, text))
+            self.last = column
 
 
 _TASK_HEADER = re.compile(r"任务|工作|内容|事项|目标|举措|措施")
 _NUMBER_HEADER = re.compile(r"^(序号|编号|No\.?)$", re.IGNORECASE)
 _ROW_NUMBER = re.compile(r"^(\d{1,4})[.、]?$")
+_GAP_RUN = re.compile(f"{GAP}+")
 
 
 def _cells(line: str, separator: str) -> list[tuple[int, str]]:
     """(offset in ``line``, text) of each cell; an empty cell is kept, so columns stay in place."""
+    if separator == GAP:
+        return [(match.start(), match.group(0)) for match in re.finditer(f"[^{GAP}\\s][^{GAP}]*(?<!\\s)", line)]
     cells, start = [], 0
     for piece in line.split(separator):
         stripped = piece.strip()
@@ -184,55 +208,112 @@ def _cells(line: str, separator: str) -> list[tuple[int, str]]:
     return cells
 
 
-def _table_layout(line: str) -> _TableLayout | None:
+def _screen_span(source: SourceText, start: int, text: str) -> tuple[int, int]:
+    """The screen columns a cell covers on its line, counted in the original file (a Chinese
+    character is two columns wide, as the tool that aligned the table counted it)."""
+    raw_start = source.to_source(start)
+    line_start = source.raw.rfind("\n", 0, raw_start) + 1
+    left = _width(source.raw[line_start:raw_start])
+    return left, left + _width(source.raw[raw_start:source.to_source(start + len(text) - 1) + 1])
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _column_of(span: tuple[int, int], spans: list[tuple[int, int]]) -> int:
+    """The header cell a cell lies under: the one it overlaps most, else the nearest by its middle."""
+    overlaps = [min(span[1], right) - max(span[0], left) for left, right in spans]
+    best = max(range(len(spans)), key=lambda i: (overlaps[i], -i))
+    if overlaps[best] > 0:
+        return best
+    middle = (span[0] + span[1]) / 2
+    return min(range(len(spans)), key=lambda i: (abs((spans[i][0] + spans[i][1]) / 2 - middle), i))
+
+
+def _table_layout(line: str, source: SourceText | None = None, line_start: int = 0) -> _TableLayout | None:
     """The layout a header row names, or None when ``line`` is not one."""
-    separator = "\t" if "\t" in line else "|" if line.count("|") >= 2 else None
+    separator = GAP if GAP in line else "\t" if "\t" in line else "|" if line.count("|") >= 2 else None
     if separator is None:
         return None
-    headers = [text.replace(" ", "") for _, text in _cells(line, separator)]
+    cells = _cells(line, separator)
+    headers = [text.replace(" ", "") for _, text in cells]
     roles = [(index, role_label_of(header)) for index, header in enumerate(headers) if role_label_of(header)]
     role_columns = {index for index, _ in roles}
     tasks = [index for index, header in enumerate(headers) if _TASK_HEADER.search(header) and index not in role_columns]
     if not roles or not tasks:
         return None
     number = next((index for index, header in enumerate(headers) if _NUMBER_HEADER.match(header)), None)
-    return _TableLayout(separator, number, tasks[0], roles)
+    spans = [_screen_span(source, line_start + offset, text) for offset, text in cells] \
+        if separator == GAP and source is not None else []
+    return _TableLayout(separator, number, tasks[0], roles, len(cells), spans)
 
 
-def _table_row(line: str, layout: _TableLayout, line_start: int, line_number: int, part_index: int,
-               previous: int) -> _Block | None:
-    """A table row as an item block whose text is ``task(牵头单位:X;责任单位:Y)``, or None when not a row.
-
-    The block's pieces map the task and each unit cell back to the document, so the units and
-    targets read from it keep their offsets; the labels between them are the header's.
-    """
+def _line_cells(line: str, layout: _TableLayout, line_start: int, source: SourceText) -> list[tuple[int, int, str]]:
+    """(column, offset in the document, text) of each non-empty cell of a table line."""
     cells = _cells(line, layout.separator)
-    if len(cells) <= layout.task:
+    if layout.separator != GAP:
+        return [(column, line_start + offset, text) for column, (offset, text) in enumerate(cells) if text]
+    return [(_column_of(_screen_span(source, line_start + offset, text), layout.spans), line_start + offset, text)
+            for offset, text in cells]
+
+
+def _starts_row(cells: list[tuple[int, int, str]], layout: _TableLayout) -> str | None:
+    """The row number a table line starts a row with, or None when it continues the row above
+    (or is no row). A table with no 序号 column starts a row at every line with a task."""
+    by_column = {column: text for column, _, text in cells}
+    if layout.number is None:
+        task = by_column.get(layout.task, "")
+        return "" if re.search(r"[\u4e00-\u9fff]", task) else None
+    number = _ROW_NUMBER.match(by_column.get(layout.number, ""))
+    return number.group(1) if number else None
+
+
+def _continue_row(row: _TableRow, line: str, cells: list[tuple[int, int, str]], layout: _TableLayout) -> None:
+    """Add a continuation line's cells to ``row``. A space-aligned or full line puts each cell in
+    its column; a spreadsheet's multi-line cell goes on where the line above stopped."""
+    if layout.separator != GAP and not line.startswith(layout.separator) and len(_cells(line, layout.separator)) < layout.count:
+        columns = range(row.last, row.last + len(cells))
+        cells = [(column, offset, text) for column, (_, offset, text) in zip(columns, cells)]
+    for column, offset, text in cells:
+        row.add(column, offset, text)
+
+
+def _unquote(offset: int, text: str) -> tuple[int, str]:
+    """A spreadsheet's quotes around a multi-line cell ("推动…\n…发展") are not text."""
+    if text.count('"') % 2 == 1:
+        if text.startswith('"'):
+            return offset + 1, text[1:]
+        if text.endswith('"'):
+            return offset, text[:-1]
+    return offset, text
+
+
+def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
+    """A table row as an item block whose text is ``task(牵头单位:X;责任单位:Y)``, or None when it has no task.
+
+    The block's pieces map each line's piece of the task and unit cells back to the document, so
+    the units and targets read from it keep their offsets; the labels between them are the header's.
+    """
+    def joined(column: int, text: str, pieces: list) -> str:
+        for offset, piece in row.cells.get(column, ()):
+            offset, piece = _unquote(offset, piece)
+            pieces.append((len(text), offset))
+            text += piece
+        return text
+
+    pieces: list[tuple[int, int]] = []
+    text = joined(layout.task, "", pieces)
+    if not re.search(r"[\u4e00-\u9fff]", text):
         return None
-    if layout.number is not None:
-        number = _ROW_NUMBER.match(cells[layout.number][1]) if len(cells) > layout.number else None
-        if number is None:
-            return None
-        numeral = number.group(1)
-    else:
-        numeral = str(previous + 1)
-    task_offset, task = cells[layout.task]
-    if not task or not re.search(r"[\u4e00-\u9fff]", task):
-        return None
-    text, pieces = task, [(0, line_start + task_offset)]
-    clauses = []
-    for column, label in layout.roles:
-        if column < len(cells) and cells[column][1]:
-            clauses.append((label, cells[column]))
+    clauses = [(column, label) for column, label in layout.roles if row.cells.get(column)]
     if clauses:
         text += "("
-        for index, (label, (offset, units)) in enumerate(clauses):
-            text += (";" if index else "") + label + ":"
-            pieces.append((len(text), line_start + offset))
-            text += units
+        for index, (column, label) in enumerate(clauses):
+            text = joined(column, text + (";" if index else "") + label + ":", pieces)
         text += ")"
-    return _Block("item", int(numeral), numeral, text, line_start + task_offset, line_number,
-                  part_index=part_index, pieces=pieces)
+    return _Block("item", int(row.numeral), row.numeral, text, pieces[0][1], row.line,
+                  part_index=row.part_index, pieces=pieces)
 
 
 def segment_plan(source: SourceText) -> PlanStructure:
@@ -245,6 +326,7 @@ def segment_plan(source: SourceText) -> PlanStructure:
     in_appendix = False
     preamble_end = None
     table: _TableLayout | None = None  # a responsibility table's columns, once its header row is read
+    row: _TableRow | None = None  # the table row being read
     item_form = _item_form(text)
 
     def close(block: _Block | None, end: int) -> None:
@@ -285,23 +367,36 @@ def segment_plan(source: SourceText) -> PlanStructure:
                 blocks.append(current)
                 continue
         if not in_appendix:
-            layout = _table_layout(raw_line)
+            layout = _table_layout(raw_line, source, start)
             if layout is not None:
-                table = layout
+                table, row = layout, None
                 close(current, start)
                 current = None
                 continue
             if table is not None:
-                row = _table_row(raw_line, table, start, source.line_of(start), max(len(parts) - 1, 0),
-                                 _last_item_number(blocks, len(parts) - 1))
-                if row is not None:
+                cells = _line_cells(raw_line, table, start, source)
+                numeral = _starts_row(cells, table)
+                if numeral is not None:
                     if not parts:  # a table under no part heading: one part without a number
                         parts.append(_Block("part", 1, "", "", start, source.line_of(start), part_index=0))
                         blocks.append(parts[0])
                         preamble_end = start
-                    close(current, start)
-                    current = row
-                    blocks.append(row)
+                    row = _TableRow(numeral or str(_last_item_number(blocks, len(parts) - 1) + 1), start,
+                                    source.line_of(start), len(parts) - 1)
+                    for column, offset, cell in cells:
+                        row.add(column, offset, cell)
+                    block = _row_block(row, table)
+                    if block is not None:
+                        close(current, start)
+                        current = block
+                        blocks.append(block)
+                        continue
+                    row = None
+                elif row is not None and current is not None and blocks and blocks[-1] is current and cells \
+                        and table.number is not None and not _PART.match(line) and not _SECTION.match(line):
+                    _continue_row(row, raw_line, cells, table)
+                    block = _row_block(row, table)
+                    blocks[-1] = current = block
                     continue
         if not parts or in_appendix:
             continue

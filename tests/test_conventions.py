@@ -168,6 +168,37 @@ def test_a_responsibility_table_with_tab_separated_cells(tmp_path):
     assert source[int(rows[0]["start"]):int(rows[0]["end"])].startswith("新增城镇就业5万人\t市人社局")
 
 
+def test_a_table_aligned_with_spaces_whose_cells_wrap_onto_the_next_line(tmp_path):
+    # pdftotext -layout of a PDF table: columns by spaces, a cell's text wrapped under it
+    # (市人力资源社会保 / 障局), 完成时限 a column of no role, part rows between the rows
+    result, store = build_one(tmp_path, "plan_nanning_layout.txt")
+    assert result.exit_code == 0 and result.conforms and result.documents[0].problems == []
+    assert result.documents[0].counts["tasks"] == 4
+    assert owners(store, "一.2") == [("co", "市教育局"), ("co", "市财政局"), ("co", "市退役军人事务局"),
+                                    ("lead", "市人力资源社会保障局")]
+    assert owners(store, "二.3") == [("co", "市交通运输局"), ("co", "市自然资源局"), ("co", "邕宁区人民政府"),
+                                    ("lead", "市发展改革委")]
+    from kg.store import select
+
+    rows = select(store, """SELECT ?text ?value ?start WHERE { ?t gk:code "二.3" ; gk:text ?text ;
+                            gk:hasTarget [ gk:value ?value ; gk:startOffset ?start ] }""")
+    assert [(r["text"], r["value"]) for r in rows] == [("推进平陆运河经济带建设,新开工亿元以上项目120个", "120")]
+    source = (DATA / "plan_nanning_layout.txt").read_text(encoding="utf-8")
+    assert source[int(rows[0]["start"]):].startswith("120个")  # on the wrapped line, where it is printed
+
+
+def test_a_spreadsheet_table_with_cells_of_several_lines(tmp_path):
+    # a tab-separated export whose cells hold line breaks: the cell goes on, quoted, on the next line
+    result, store = build_one(tmp_path, "plan_liuzhou_multiline_cells.txt")
+    assert result.exit_code == 0 and result.conforms and result.documents[0].counts["tasks"] == 3
+    assert owners(store, "1") == [("co", "市发展改革委"), ("co", "市商务局"), ("lead", "市工业和信息化局")]
+    assert owners(store, "2") == [("co", "市通信发展管理办公室"), ("lead", "市大数据发展局")]
+    from kg.store import select
+
+    rows = select(store, 'SELECT ?text WHERE { ?t gk:code "1" ; gk:text ?text }')
+    assert rows[0]["text"] == "推动汽车产业转型升级,新能源汽车产量达到60万辆"
+
+
 def test_a_table_under_no_part_heading_numbers_tasks_by_its_rows():
     text = ("贵阳市2026年政府工作报告重点任务责任分解表\n\n| 序号 | 重点任务 | 牵头单位 | 配合单位 |\n"
             "|---|---|---|---|\n| 1 | 新建5G基站3000个 | 市大数据局 | 市通信管理办 |\n"

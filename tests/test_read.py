@@ -72,3 +72,21 @@ def test_an_impossible_date_is_not_an_issue_date():
 
     assert issue_date("武汉市人民政府 2025年2月30日\n") == ""
     assert issue_date("于2025年2月30日前报送\n武汉市人民政府\n2025年1月16日\n") == "2025-01-16"
+
+
+def test_doctests():
+    import doctest
+
+    import kg.read
+
+    assert doctest.testmod(kg.read).failed == 0
+
+
+def test_a_space_aligned_table_keeps_its_column_gaps_and_prose_keeps_its_repairs():
+    text = "增长 6%\n序号  重点任务      牵头单位    责任单位\n1     新建 基站    市工信局    市通信管理局\n"
+    source = read_text(text)
+    lines = source.text.split("\n")
+    assert lines[0] == "增长6%"  # before the table: spaces between words still go
+    assert "新建基站\u2003" in lines[2]  # a single space inside a cell still goes; the gaps stay
+    position = source.text.index("市工信局")
+    assert source.raw[source.to_source(position):].startswith("市工信局")
