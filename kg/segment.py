@@ -129,7 +129,8 @@ def find_role_clause(text: str) -> RoleClause | None:
 def _unbracketed_clause_start(text: str) -> int | None:
     """Where a run of role labels outside brackets (``牵头单位:X;责任单位:Y``) closing ``text`` starts."""
     labels = [m for m in role_label_pattern().finditer(text)
-              if (m.start() == 0 or text[m.start() - 1] in _CLAUSE_BOUNDARY) and _depth(text, m.start()) == 0]
+              if (m.start() == 0 or text[m.start() - 1] in _CLAUSE_BOUNDARY or text[m.start()] == "【")
+              and _depth(text, m.start()) == 0]
     if not labels:
         return None
     start = labels[-1].start()
@@ -164,7 +165,7 @@ class _TableLayout:
 
     separator: str  # "\t", "|", or GAP: a table aligned with spaces (kg.read.protect_table_gaps)
     number: int | None  # the 序号 column
-    task: int
+    tasks: list[int]  # the columns of the task's text (重点工作, and 工作目标 where targets have a column of their own)
     roles: list[tuple[int, str]]  # (column, its header: a role label of kg/data/roles.yaml)
     count: int = 0  # how many columns the header names
     spans: list[tuple[int, int]] = field(default_factory=list)  # GAP tables: each header cell's screen columns
@@ -189,6 +190,7 @@ class _TableRow:
 
 
 _TASK_HEADER = re.compile(r"任务|工作|内容|事项|目标|举措|措施")
+_NOT_TASK_HEADER = re.compile(r"时限|时间|进度|节点|备注|领导")  # 完成时限, 工作进度, 责任领导
 _NUMBER_HEADER = re.compile(r"^(序号|编号|No\.?)$", re.IGNORECASE)
 _ROW_NUMBER = re.compile(r"^(\d{1,4})[.、]?$")
 _GAP_RUN = re.compile(f"{GAP}+")
@@ -240,13 +242,14 @@ def _table_layout(line: str, source: SourceText | None = None, line_start: int =
     headers = [text.replace(" ", "") for _, text in cells]
     roles = [(index, role_label_of(header)) for index, header in enumerate(headers) if role_label_of(header)]
     role_columns = {index for index, _ in roles}
-    tasks = [index for index, header in enumerate(headers) if _TASK_HEADER.search(header) and index not in role_columns]
+    tasks = [index for index, header in enumerate(headers) if _TASK_HEADER.search(header)
+             and not _NOT_TASK_HEADER.search(header) and index not in role_columns]
     if not roles or not tasks:
         return None
     number = next((index for index, header in enumerate(headers) if _NUMBER_HEADER.match(header)), None)
     spans = [_screen_span(source, line_start + offset, text) for offset, text in cells] \
         if separator == GAP and source is not None else []
-    return _TableLayout(separator, number, tasks[0], roles, len(cells), spans)
+    return _TableLayout(separator, number, tasks, roles, len(cells), spans)
 
 
 def _line_cells(line: str, layout: _TableLayout, line_start: int, source: SourceText) -> list[tuple[int, int, str]]:
@@ -263,7 +266,7 @@ def _starts_row(cells: list[tuple[int, int, str]], layout: _TableLayout) -> str 
     (or is no row). A table with no 序号 column starts a row at every line with a task."""
     by_column = {column: text for column, _, text in cells}
     if layout.number is None:
-        task = by_column.get(layout.task, "")
+        task = "".join(by_column.get(column, "") for column in layout.tasks)
         return "" if re.search(r"[\u4e00-\u9fff]", task) else None
     number = _ROW_NUMBER.match(by_column.get(layout.number, ""))
     return number.group(1) if number else None
@@ -303,7 +306,11 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
         return text
 
     pieces: list[tuple[int, int]] = []
-    text = joined(layout.task, "", pieces)
+    text = ""
+    for column in layout.tasks:  # 提振消费 | 社会消费品零售总额增长5%: one text, one sentence a column
+        if text and row.cells.get(column) and not text.endswith(("。", ";", ",", ":", "!", "?")):
+            text += "。"
+        text = joined(column, text, pieces)
     if not re.search(r"[\u4e00-\u9fff]", text):
         return None
     clauses = [(column, label) for column, label in layout.roles if row.cells.get(column)]

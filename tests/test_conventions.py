@@ -199,6 +199,42 @@ def test_a_spreadsheet_table_with_cells_of_several_lines(tmp_path):
     assert rows[0]["text"] == "推动汽车产业转型升级,新能源汽车产量达到60万辆"
 
 
+def build_text(tmp_path, name, text):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_text(text, encoding="utf-8")
+    from kg.build import BuildOptions, build
+    from kg.store import open_store
+
+    result = build(BuildOptions(inputs=[tmp_path / "in"], out_dir=tmp_path / "out", jobs=1))
+    return result, open_store(result.out_dir)
+
+
+def test_role_labels_in_lenticular_brackets_need_no_colon(tmp_path):
+    result, store = build_text(tmp_path, "plan_hefei_lenticular.txt",
+                               "合肥市2026年政府工作报告重点工作任务分解\n\n一、主要目标\n"
+                               "1.地区生产总值增长6%左右。【牵头单位】市发展改革委【责任单位】市统计局、市财政局\n"
+                               "2.城镇新增就业10万人。【牵头单位】市人力资源社会保障局\n")
+    assert result.exit_code == 0 and result.documents[0].kind == "plan"
+    assert owners(store, "一.1") == [("co", "市统计局"), ("co", "市财政局"), ("lead", "市发展改革委")]
+    assert owners(store, "一.2") == [("lead", "市人力资源社会保障局")]
+
+
+def test_a_table_whose_targets_have_a_column_of_their_own(tmp_path):
+    header = "序号\t重点工作\t工作目标\t牵头单位\t协办单位\t责任领导\t完成时限\n"
+    result, store = build_text(tmp_path, "plan_shenzhen_target_column.txt",
+                               "深圳市2026年政府工作报告重点任务分工表\n\n" + header + "一、扩大内需\n"
+                               "1\t提振消费\t社会消费品零售总额增长5%\t市商务局\t市发展改革委\t张三\t2026年12月\n"
+                               "2\t扩大有效投资\t新开工亿元以上项目300个\t市发展改革委\t市财政局\t李四\t2026年12月\n")
+    assert result.exit_code == 0 and result.documents[0].counts["targets"] == 2
+    from kg.store import select
+
+    rows = select(store, """SELECT ?text ?metric ?value WHERE { ?t gk:code "一.2" ; gk:text ?text ;
+                            gk:hasTarget [ gk:metric ?metric ; gk:value ?value ] }""")
+    assert [(r["text"], r["metric"], r["value"]) for r in rows] == [
+        ("扩大有效投资。新开工亿元以上项目300个", "新开工亿元以上项目", "300")]  # 李四, 2026年12月: not text
+    assert owners(store, "一.1") == [("co", "市发展改革委"), ("lead", "市商务局")]
+
+
 def test_a_table_under_no_part_heading_numbers_tasks_by_its_rows():
     text = ("贵阳市2026年政府工作报告重点任务责任分解表\n\n| 序号 | 重点任务 | 牵头单位 | 配合单位 |\n"
             "|---|---|---|---|\n| 1 | 新建5G基站3000个 | 市大数据局 | 市通信管理办 |\n"

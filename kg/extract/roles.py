@@ -22,7 +22,8 @@ from .units import read_unit_list
 def _config():
     config = read_yaml("roles.yaml")
     labels = sorted(config["labels"], key=len, reverse=True)  # 牵头单位 before 牵头
-    label_re = re.compile(r"(" + "|".join(map(re.escape, labels)) + r")\s*[:：]")
+    # 牵头单位: or 【牵头单位】 (a label in lenticular brackets needs no colon)
+    label_re = re.compile(r"(?:【\s*)?(" + "|".join(map(re.escape, labels)) + r")\s*(?:[:：]|】)")
 
     def verbs(key):
         return sorted(config[key], key=len, reverse=True)
@@ -34,7 +35,8 @@ _GROUP_SEPARATORS = ",，;；:："
 
 
 def role_label_pattern() -> re.Pattern:
-    """``牵头单位:`` and every other label of kg/data/roles.yaml, with its colon (group 1: the label)."""
+    """``牵头单位:`` (or ``【牵头单位】``) and every other label of kg/data/roles.yaml, with its colon
+    (group 1: the label)."""
     return _config()[1]
 
 
