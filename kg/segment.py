@@ -426,12 +426,12 @@ def segment_plan(source: SourceText) -> PlanStructure:
         item_match = item_form.match(line)
         if item_match:
             number = int(item_match.group(1))
-            previous_items = [b for b in blocks if b.kind == "item" and b.part_index == part_index]
-            expected = previous_items[-1].number + 1 if previous_items else 1
-            if part_index > 0 and not previous_items:
+            last_item = next((b for b in reversed(blocks) if b.kind == "item"), None)  # blocks are in order
+            in_this_part = last_item is not None and last_item.part_index == part_index
+            expected = last_item.number + 1 if in_this_part else 1
+            if part_index > 0 and not in_this_part:
                 # a part's items start at 1, or continue the numbering of the parts before (成都, 广州)
-                earlier = [b for b in blocks if b.kind == "item" and b.part_index < part_index]
-                expected_alternatives = {1} | ({earlier[-1].number + 1} if earlier else set())
+                expected_alternatives = {1} | ({last_item.number + 1} if last_item is not None else set())
             else:
                 expected_alternatives = {expected}
             pending = current is not None and current.kind in ("item", "paren") and not is_complete(current.text)
@@ -439,7 +439,7 @@ def segment_plan(source: SourceText) -> PlanStructure:
             cut_off = pending and _has_open_role_clause(current.text) and number > (current.number or 0) \
                 and bool(item_match.group(2).strip())
             if number in expected_alternatives or not pending or cut_off:
-                if number not in expected_alternatives and not (part_index > 0 and not previous_items):
+                if number not in expected_alternatives and not (part_index > 0 and not in_this_part):
                     problems.append(Problem(source.line_of(content_start),
                                             f"item {number} out of order (expected {expected})"))
                 close(current, start)
