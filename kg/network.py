@@ -80,6 +80,21 @@ def local_name(iri: str | None) -> str | None:
     return re.split(r"[#/]", iri)[-1] or iri
 
 
+def jurisdiction_of_iri(iri: str) -> str:
+    """The jurisdiction a unit's IRI names (``…/unit/{jurisdiction}/{unit}``), or "" when unknown.
+
+    >>> jurisdiction_of_iri("https://w3id.org/govkg/id/unit/%E5%90%88%E8%82%A5%E5%B8%82/市财政局")
+    '合肥市'
+    >>> jurisdiction_of_iri("https://w3id.org/govkg/id/unit/未知/市财政局"), jurisdiction_of_iri("urn:x")
+    ('', '')
+    """
+    from urllib.parse import unquote
+
+    match = re.search(r"/unit/([^/]+)/[^/]+$", iri)
+    name = unquote(match.group(1)) if match else ""
+    return "" if name == "未知" else name
+
+
 @lru_cache(maxsize=1)
 def unit_type_labels() -> dict[str, str]:
     """Chinese names of the unit types, from ``kg/data/unit_types.tsv`` (a fallback when
@@ -326,13 +341,15 @@ def _units(unit_rows: list[dict], alias_rows: list[dict]) -> dict[str, dict]:
             "unit_type": unit_type,
             "unit_type_label": type_labels.get(unit_type, unit_type),
             "is_collective": row["collective"] or unit_type == "Collective",
-            "jurisdiction": row["jurisdiction"] or "",
+            "jurisdiction": row["jurisdiction"] or jurisdiction_of_iri(iri),
         }
     return units
 
 
 def _unknown_unit(iri: str) -> dict:
-    name = local_name(iri) or iri
+    from urllib.parse import unquote
+
+    name = unquote(local_name(iri) or iri)
     return {
         "label": name,
         "full_name": name,
@@ -340,7 +357,7 @@ def _unknown_unit(iri: str) -> dict:
         "unit_type": "Other",
         "unit_type_label": unit_type_labels().get("Other", "Other"),
         "is_collective": False,
-        "jurisdiction": "",
+        "jurisdiction": jurisdiction_of_iri(iri),  # described nowhere: its IRI still names it
     }
 
 

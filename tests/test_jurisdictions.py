@@ -145,3 +145,17 @@ def test_page_opens_the_unit_of_the_city_asked_for(two_cities, tmp_path):
     dom = chromium(tmp_path, url)
     assert '<h2 id="d-name">市财政局（南昌市）</h2>' in dom
     assert '<p id="d-meta">辖区 南昌市 · 政府部门' in dom
+
+
+def test_a_unit_described_nowhere_takes_its_jurisdiction_from_its_iri():
+    from kg.network import network_from_rows
+
+    unit = "https://w3id.org/govkg/id/unit/%E5%90%88%E8%82%A5%E5%B8%82/%E5%B8%82%E8%B4%A2%E6%94%BF%E5%B1%80"
+    other = "https://w3id.org/govkg/id/unit/未知/市统计局"
+    task = "https://w3id.org/govkg/id/task/plan/1-1"
+    rows = {"network_tasks": [], "network_units": [], "network_unit_aliases": [], "collective_members": [],
+            "unit_task_roles": [{"unit": unit, "task": task, "role": "lead"},
+                                {"unit": other, "task": task, "role": "coowner"}]}
+    graph = network_from_rows(rows).graph
+    assert graph.nodes[unit]["jurisdiction"] == "合肥市" and graph.nodes[unit]["label"] == "市财政局"
+    assert graph.nodes[other]["jurisdiction"] == ""  # 未知: no jurisdiction, not one called 未知
