@@ -222,6 +222,11 @@ def network_from_rows(rows: dict[str, list[dict]]) -> UnitNetwork:
     return UnitNetwork(graph=graph, lead=lead, membership=membership, tasks=tasks)
 
 
+def shown_label(data: dict, node: str) -> str:
+    """The name a node is shown by: its ``display_label``, else its label, else its IRI."""
+    return str(data.get("display_label") or data.get("label") or node)
+
+
 def display_labels(units: dict[str, tuple[str, str]]) -> dict[str, str]:
     """The name to show for each unit (``iri -> (label, jurisdiction)``): the label, followed
     by the jurisdiction in full-width brackets where units of different jurisdictions share
@@ -370,6 +375,7 @@ __all__ = [
     "network_rows",
     "coownership_graph",
     "display_labels",
+    "shown_label",
     "load_query",
     "natural_key",
 ]

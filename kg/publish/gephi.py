@@ -19,7 +19,7 @@ from pathlib import Path
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
-from ..network import UnitNetwork, natural_key
+from ..network import UnitNetwork, natural_key, shown_label
 
 GRAPHML_NAME = "collaboration.graphml"
 GEXF_NAME = "collaboration.gexf"
@@ -36,7 +36,7 @@ def export_graph(net: UnitNetwork, analysis: dict | None = None) -> nx.Graph:
         d = G.nodes[n]
         lead, coown = int(d.get("lead_count", 0)), int(d.get("coown_count", 0))
         attrs = {
-            "label": str(d.get("display_label") or d.get("label", n)),
+            "label": shown_label(d, n),
             "full_name": str(d.get("full_name", d.get("label", n))),
             "jurisdiction": str(d.get("jurisdiction") or ""),
             "unit_type": str(d.get("unit_type", "Other")),
@@ -47,8 +47,7 @@ def export_graph(net: UnitNetwork, analysis: dict | None = None) -> nx.Graph:
             "load": lead + coown,
             "tasks": ";".join(d.get("tasks", [])),
             "members": ";".join(
-                str(net.membership.nodes[m].get("display_label") or net.membership.nodes[m].get("label", m))
-                for m in d.get("members", []) if m in net.membership
+                shown_label(net.membership.nodes[m], m) for m in d.get("members", []) if m in net.membership
             ),
         }
         row = stats.get(n, {})

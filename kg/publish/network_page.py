@@ -34,7 +34,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from ..analysis import analyse_network
-from ..network import COOWNER, LEAD, UnitNetwork, build_network, natural_key
+from ..network import COOWNER, LEAD, UnitNetwork, build_network, natural_key, shown_label
 from . import gephi
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -181,7 +181,7 @@ def page_data(net: UnitNetwork, analysis: dict | None = None) -> dict:
         }
         pv.add_node(
             ids[iri],
-            label=d.get("display_label") or d.get("label", iri),
+            label=shown_label(d, iri),
             shape="diamond" if info["collective"] else "dot",
             color=(
                 {"background": "#ffffff", "border": colour}
@@ -338,7 +338,7 @@ def write_network_outputs(store, out_dir: Path, network=None) -> dict:
     ]
     summary = analysis["summary"]
     top = analysis["units"][:5]
-    shown = {iri: d.get("display_label") or d.get("label", iri) for iri, d in net.graph.nodes(data=True)}
+    shown = {iri: shown_label(d, iri) for iri, d in net.graph.nodes(data=True)}
     return {
         "units": summary["units"],
         "links": summary["edges"],
