@@ -132,8 +132,10 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, graph_di
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
               show_default=True, help="How to print SELECT results (CONSTRUCT/DESCRIBE print Turtle).")
 def query(query, graph_dir, fmt):
-    """Run a SPARQL query on the graph: QUERY is a .rq file, - for standard input, or the
-    query itself (kg query 'SELECT ?t WHERE { ?t a gk:Task } LIMIT 5').
+    """Run a SPARQL query on the graph.
+
+    QUERY is a .rq file, - for standard input, or the query itself:
+    kg query 'SELECT ?t WHERE { ?t a gk:Task } LIMIT 5'.
 
     The prefixes gk:, id:, org:, skos:, prov:, dcterms:, rdfs:, rdf:, xsd: and owl:
     are predefined; the default graph is the union of all documents.

@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text  # what documents and queries hold is shown as text, never read as rich markup
 
 # piped output (files, CliRunner, README examples) is not cut to 80 columns
 PIPED_WIDTH = 220
@@ -88,8 +89,8 @@ def print_build_summary(result, quiet: bool = False) -> None:
         notes = document.error if not document.ok else (f"{len(document.problems)} problem(s)" if document.problems else "")
         if many and not notes:
             continue  # a large build lists only the documents that need a look, then one row per kind
-        table.add_row(document.path.rsplit("/", 1)[-1], document.kind or "—",
-                      *(str(document.counts.get(k, "")) for k in numbers), notes)
+        table.add_row(Text(document.path.rsplit("/", 1)[-1]), document.kind or "—",
+                      *(str(document.counts.get(k, "")) for k in numbers), Text(notes))
     if many:
         totals: dict[str, dict] = {}
         for document in result.documents:
@@ -134,7 +135,7 @@ def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: boo
         if len(others) > 6:
             with_text += f" +{len(others) - 6}"
         role = row["role"] + (f" ({row['via']})" if row.get("via") else "")
-        table.add_row(row["code"], role, row["text"], targets, with_text)
+        table.add_row(Text(row["code"]), Text(role), Text(row["text"]), Text(targets), Text(with_text))
     stdout.print(table)
     if len(places) > 1:
         shown = "、".join(places[:5]) + (" …" if len(places) > 5 else "")
@@ -143,12 +144,22 @@ def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: boo
 
 
 def _target_text(target: dict) -> str:
-    """``固定资产投资增长 5%左右``, ``技术合同成交额 突破 2700亿元``."""
-    value = f"{target['value']}{target['unit']}"
-    comparator = target["comparator"]
-    if comparator and target["bound"] != "exactly" and comparator not in ("以上", "左右", "以内", "以下", "余", "多"):
-        return f"{target['metric']} {comparator} {value}".strip()
-    return f"{target['metric']} {value}{comparator}".strip()
+    """``固定资产投资增长 5%左右``, ``技术合同成交额 突破2700亿元``."""
+    return f"{target['metric']} {written_target(str(target['value']) + target['unit'], target['comparator'])}".strip()
+
+
+def written_target(value: str, comparator: str) -> str:
+    """A target as written: the comparator's words that come before a number before it
+    (kg/data/comparators.tsv), the others after it.
+
+    >>> written_target("2400亿元", "突破"), written_target("5%", "左右"), written_target("3%", "控制在+以内")
+    ('突破2400亿元', '5%左右', '控制在3%以内')
+    """
+    from .datafiles import read_tsv
+
+    before = {row["word"] for row in read_tsv("comparators.tsv") if row["position"] == "before"}
+    words = [word for word in (comparator or "").split("+") if word]
+    return "".join(w for w in words if w in before) + value + "".join(w for w in words if w not in before)
 
 
 def print_query_result(result, fmt: str) -> None:
@@ -171,7 +182,7 @@ def print_query_result(result, fmt: str) -> None:
     else:
         table = Table(*variables, title=f"{len(rows)} rows", title_justify="left")
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*(Text("" if v is None else str(v)) for v in row))
         stdout.print(table)
 
 
@@ -217,9 +228,9 @@ def print_track(rows: list[dict], as_json: bool = False) -> None:
     colours = {"met": "green", "missed": "red", "unclear": "yellow"}
     for row in rows:
         target, actual = row["evidence"]
-        table.add_row(str(row["year"]), row["indicator"],
-                      f"{row['target_value']}{row['target_unit']}{row['comparator']}",
-                      f"{row['actual_value']}{row['actual_unit']}",
+        table.add_row(str(row["year"]), Text(row["indicator"]),
+                      Text(written_target(f"{row['target_value']}{row['target_unit']}", row["comparator"])),
+                      Text(f"{row['actual_value']}{row['actual_unit']}"),
                       f"[{colours[row['status']]}]{row['status']}[/]",
                       f"{target['document']}:{target['line']}", f"{actual['document']}:{actual['line']}")
     stdout.print(table)
@@ -249,12 +260,12 @@ def print_coverage(entries: list[dict], as_json: bool = False) -> None:
             for column in ("code", "line", "text"):
                 table.add_column(column)
             for task in entry["unlinked"]:
-                table.add_row(task["code"], str(task["line"] or ""), task["text"][:60])
+                table.add_row(Text(task["code"]), str(task["line"] or ""), Text(task["text"][:60]))
             stdout.print(table)
         if entry["uncarried_commitments"]:
             table = Table(title="report commitments no plan task carries")
             for column in ("line", "indicator", "text"):
                 table.add_column(column)
             for row in entry["uncarried_commitments"]:
-                table.add_row(str(row["line"] or ""), row["indicator"], row["text"][:60])
+                table.add_row(str(row["line"] or ""), Text(row["indicator"]), Text(row["text"][:60]))
             stdout.print(table)

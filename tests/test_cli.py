@@ -90,6 +90,21 @@ def test_query_given_as_text_or_as_a_file(runner, out, tmp_path):
     assert missing.exit_code == 2 and "No such file" in missing.output and "the query itself" in missing.output
 
 
+def test_values_are_printed_as_written_never_as_markup(runner, out):
+    result = runner.invoke(main, ["query", 'SELECT ("[bold]市经信局[/bold]" AS ?v) WHERE {}', "--graph", out])
+    assert result.exit_code == 0 and "[bold]市经信局[/bold]" in result.output
+
+
+def test_a_target_prints_its_comparator_where_the_document_writes_it(runner, out):
+    import doctest
+
+    import kg.console
+
+    assert doctest.testmod(kg.console).failed == 0
+    result = runner.invoke(main, ["track", "--graph", out, "--year", "2024"])
+    assert "突破2400亿元" in result.output and "25万人以上" in result.output
+
+
 def test_query_syntax_error_is_a_usage_error(runner, out):
     result = runner.invoke(main, ["query", "-", "--graph", out], input="SELEKT nothing")
     assert result.exit_code == 2 and "SPARQL syntax error" in result.output
