@@ -278,7 +278,8 @@ def test_units_cover_districts_and_zones(units: list[dict[str, str]]) -> None:
 
 def test_districts_tsv(units: list[dict[str, str]]) -> None:
     rows = _tsv(DATA / "districts.tsv")
-    assert list(rows[0]) == ["name", "full_name", "kind", "aliases", "government", "groups"]
+    assert list(rows[0]) == ["name", "full_name", "kind", "aliases", "government", "groups", "jurisdiction"]
+    assert {r["jurisdiction"] for r in rows} == {"武汉市"}
     unit_names = {u["name"] for u in units}
     assert sum(r["kind"] == "district" for r in rows) == 13
     assert sum(r["kind"] == "function_zone" for r in rows) == 5

@@ -93,3 +93,30 @@ def test_a_company_name_starts_after_the_verb_that_introduces_it(seeds_store):
     names = {r["c"].rsplit("/", 1)[-1] for r in rows}
     assert "省大数据集团" in names
     assert not [name for name in names if name.startswith(("充分", "发挥"))]
+
+
+def test_news_of_another_city_places_projects_in_districts_no_gazetteer_holds(tmp_path):
+    # the districts gazetteer is Wuhan's: 成都经开区 is not 武汉经开区 (alias 经开区), and 双流区,
+    # 成都高新区 are found after their cue though no row holds them
+    result = process_document("news_chengdu_investment.txt", (DATA / "news_chengdu_investment.txt").read_bytes())
+    assert result.ok and result.kind == "news", result.error
+    store = ox.Store()
+    store.load(result.nquads.encode(), format=ox.RdfFormat.N_QUADS)
+    rows = select(store, """SELECT ?project ?district ?kind WHERE {
+        ?p a gk:Project ; rdfs:label ?project ; gk:placement/gk:placedIn ?d .
+        ?d rdfs:label ?district ; gk:districtKind ?kind ; gk:jurisdiction "成都市" }""")
+    placed = {(r["project"], r["district"], r["kind"]) for r in rows}
+    assert placed == {("京东方第8.6代AMOLED生产线项目", "成都高新区", "function_zone"),
+                      ("药明康德西南总部", "双流区", "district"),
+                      ("经开区新能源汽车产业园", "成都经开区", "function_zone")}
+    assert "武汉" not in result.nquads  # no Wuhan district, by name or by alias
+    projects = {r["name"] for r in select(store, "SELECT ?name WHERE { ?p a gk:Project ; rdfs:label ?name }")}
+    assert "成都科创大厦" in projects  # a project, but 国家级开发区 is no district
+
+
+def test_an_unseen_district_is_read_only_where_it_is_a_district():
+    from kg.extract.projects import unseen_district
+
+    assert [unseen_district(t) for t in ("郫都区,", "湖北省襄阳市樊城区", "洪山区", "东西湖区", "南太子湖创新谷二期",
+                                         "国家级开发区核心板块", "高新区西区", "核心区", "和平社区", "主城区")] == \
+        ["郫都区", "樊城区", "洪山区", "东西湖区", None, None, None, None, None, None]

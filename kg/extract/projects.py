@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..datafiles import read_yaml
+from ..datafiles import read_tsv, read_yaml
 from ..nlp import Mention, mentions
 from ..segment_reports import Sentence
 
@@ -69,14 +69,21 @@ def _config():
     config["_built"] = re.compile(config["built_after_company"])
     config["_operated"] = re.compile(config["operated_after_company"])
     config["_anaphor"] = re.compile(config["anaphor"])
+    config["_district_name"] = re.compile(config["district_name"])
     return config
 
 
 def _left_edge(text: str, end: int, floor: int) -> int:
     start = end
-    while start > floor and NAME_CHARS.match(text[start - 1]):
+    while start > floor and (NAME_CHARS.match(text[start - 1]) or _decimal_point(text, start - 1)):
         start -= 1
     return start
+
+
+def _decimal_point(text: str, position: int) -> bool:
+    """A point between digits is part of a name (京东方第8.6代AMOLED生产线项目)."""
+    return text[position] == "." and 0 < position < len(text) - 1 and text[position - 1].isdigit() \
+        and text[position + 1].isdigit()
 
 
 def _trim(name: str) -> str:
@@ -216,7 +223,8 @@ def _districts_in(ents: list[Mention], start: int, end: int) -> set[str]:
 
 
 def _cue_districts(text: str, ents: list[Mention]) -> set[str]:
-    """Districts named right after a locative cue (位于武汉经济技术开发区)."""
+    """Districts named right after a locative cue (位于武汉经济技术开发区); a district of the
+    gazetteer, else one the gazetteer does not hold, as written (落户双流区)."""
     gap = _config()["cue_gap"]
     districts = set()
     places = [m for m in ents if m.label == "PLACE"]
@@ -224,25 +232,51 @@ def _cue_districts(text: str, ents: list[Mention]) -> set[str]:
         following = [p for p in places if cue.end <= p.start <= cue.end + gap]
         if following:
             districts.add(min(following, key=lambda p: p.start).id)
+            continue
+        unseen = unseen_district(text[cue.end:cue.end + gap + 8])
+        if unseen:
+            districts.add(unseen)
     return districts
 
 
+def unseen_district(text: str) -> str | None:
+    """The district or county ``text`` starts by naming, though no gazetteer row holds it.
+
+    >>> unseen_district("双流区,总投资50亿元"), unseen_district("四川省成都市郫都区"), unseen_district("南太子湖创新谷")
+    ('双流区', '郫都区', None)
+    >>> unseen_district("国家级开发区核心板块"), unseen_district("成都高新区西区")
+    (None, '成都高新区')
+    """
+    config = _config()
+    match = config["_district_name"].match(text)
+    if not match:
+        return None
+    name = match.group(1)
+    if name in config["district_name_generic"] or any(name.endswith(e) for e in config["district_name_rejects"]) \
+            or any(word in name for word in config["district_name_reject_words"]):
+        return None
+    return name
+
+
 def extract_projects(text: str, sentences: list[Sentence], home_district: str | None = None,
-                     groups: list[list[Sentence]] | None = None) -> ProjectFindings:
+                     groups: list[list[Sentence]] | None = None, jurisdiction: str = "") -> ProjectFindings:
     """Projects, companies, roles and placement evidence in ``sentences`` of ``text``.
 
     ``home_district`` is the district whose own report this is; ``groups`` are runs
     of sentences within which 该项目 may refer back (a news article), default one
-    group per paragraph.
+    group per paragraph; ``jurisdiction``: the document's city, whose districts alone
+    the gazetteer's names stand for (成都经开区 is not 武汉经开区).
     """
     findings = ProjectFindings()
     config = _config()
+    elsewhere = _districts_of_other_cities(jurisdiction)
     for group in groups or [sentences]:
         last_named: str | None = None
         if not group:
             continue
         group_start, group_end = group[0].start, max(s.end for s in group)
-        all_ents = mentions(text[group_start:group_end], group_start)
+        all_ents = [m for m in mentions(text[group_start:group_end], group_start)
+                    if not (m.label == "PLACE" and m.id in elsewhere)]
         for sentence in group:
             ents = [m for m in all_ents if sentence.start <= m.start and m.end <= sentence.end]
             projects = find_projects(text, sentence, ents)
@@ -279,3 +313,12 @@ def extract_projects(text: str, sentences: list[Sentence], home_district: str | 
             if projects:
                 last_named = projects[-1].name
     return findings
+
+
+@lru_cache(maxsize=None)
+def _districts_of_other_cities(jurisdiction: str) -> frozenset[str]:
+    """The gazetteer's districts that belong to another city than ``jurisdiction`` (none when unknown)."""
+    if not jurisdiction:
+        return frozenset()
+    return frozenset(row["name"] for row in read_tsv("districts.tsv")
+                     if row.get("jurisdiction") and row["jurisdiction"] != jurisdiction)

@@ -40,6 +40,12 @@ def _district_rows() -> dict[str, dict]:
     return {row["name"]: row for row in read_tsv("districts.tsv")}
 
 
+def _unseen_district_row(name: str) -> dict:
+    """A district the gazetteer does not hold (落户双流区): its name as written, its kind from its ending."""
+    zone = name.endswith(("高新区", "经开区", "开发区", "新区"))
+    return {"name": name, "kind": "function_zone" if zone else "district"}
+
+
 def home_district(info: DocumentInfo) -> str | None:
     """The district whose own report this is (武汉市武昌区人民政府 -> 武昌区)."""
     if info.kind != "district_report" or not info.issuer:
@@ -112,7 +118,7 @@ class _Emitter:
             self.passage(sentence, doc, part_nodes.get(sentence.part.number) if sentence.part else None)
         for fact in read_facts(layout):
             self.fact(fact, doc)
-        self.projects_of(extract_projects(self.source.text, layout.sentences, home), doc)
+        self.projects_of(extract_projects(self.source.text, layout.sentences, home, jurisdiction=self.jurisdiction), doc)
 
     def fact(self, fact, doc: ox.NamedNode) -> None:
         sink = self.sink
@@ -136,7 +142,7 @@ class _Emitter:
     def district(self, name: str) -> ox.NamedNode:
         if name not in self.districts:
             self.districts.add(name)
-            describe_district(self.sink, self.jurisdiction, _district_rows()[name])
+            describe_district(self.sink, self.jurisdiction, _district_rows().get(name) or _unseen_district_row(name))
         return district_node(self.jurisdiction, name)
 
     def projects_of(self, findings: ProjectFindings, doc: ox.NamedNode) -> None:
@@ -242,7 +248,8 @@ def _news_document(source: SourceText, info: DocumentInfo, data: bytes):
             continue
         for sentence in article.sentences:
             emitter.passage(sentence, node)
-        emitter.projects_of(extract_projects(text, article.sentences, None, [[title] + article.sentences]), node)
+        emitter.projects_of(extract_projects(text, article.sentences, None, [[title] + article.sentences],
+                                             jurisdiction=emitter.jurisdiction), node)
     return sink.quads, emitter.counts, problems
 
 
