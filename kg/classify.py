@@ -17,9 +17,11 @@ KINDS = ("plan", "city_report", "district_report", "news")
 
 # an administrative name ends in 市/区 and is followed by the organ it names
 _CITY_END = re.compile(
-    r"市(?=人民政府|人大|政府|委|第[一二三四五六七八九十]+届|《政府工作报告》|(?:19|20)\d\d年|[\u4e00-\u9fff]{1,4}区(?:人民政府|第))")
+    r"市(?=人民政府|人大|政府|委|第[一二三四五六七八九十]+届|《政府工作报告》|(?:19|20)\d\d年|[\u4e00-\u9fff]{1,4}区(?:人民政府|第|(?:19|20)\d\d年))")
 _ANY_CITY_END = re.compile(r"市(?![长场级民委区内外属直域])")
 _DISTRICT_END = re.compile(r"区(?=人民政府|第[一二三四五六七八九十]+届人民代表大会)")
+# a plan titled by its district (武昌区2026年…分解方案, 江岸区人民政府…分工方案) is the district's own
+_TITLE_DISTRICT = re.compile(r"区(?=(?:19|20)\d\d年|人民政府|政府)")
 # characters that end a preceding phrase (…日在武汉市, 湖北省武汉市, 恩施州恩施市): a place name starts after one
 _STOP = set("在于日年月向对的和与及是为关了各全省市区州县—-") | set("，,。:：;；、()（）“”\"《》 \n\t")
 # characters no place name holds; 州, 关, 日, 和 end phrases but are in names too (广州, 韶关, 日照, 和田)
@@ -115,7 +117,11 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     if city:
         info.jurisdiction = city + "市"
     district = place_name(head, _DISTRICT_END) if detected == "district_report" else None
-    if district:
+    plan_district = place_name(info.title, _TITLE_DISTRICT) if detected == "plan" else None
+    if plan_district:  # its units (区发改局) are the district's: the district is their jurisdiction
+        info.jurisdiction = (info.jurisdiction or _city_of_district(plan_district + "区")) + plan_district + "区"
+        info.issuer = info.jurisdiction + "人民政府"
+    elif district:
         info.issuer = info.jurisdiction + district + "区人民政府"
     elif info.jurisdiction:
         info.issuer = info.jurisdiction + "人民政府"
@@ -145,6 +151,13 @@ def _describe_feed(info: DocumentInfo, text: str) -> None:
     if dates:
         info.years = sorted({int(d[:4]) for d in dates})
         info.date = dates[-1]
+
+
+def _city_of_district(name: str) -> str:
+    """The city a district of the gazetteer belongs to (武昌区 -> 武汉市), else ""."""
+    from .datafiles import read_tsv
+
+    return next((row.get("jurisdiction") or "" for row in read_tsv("districts.tsv") if row["name"] == name), "")
 
 
 def place_name(text: str, end_pattern: re.Pattern) -> str | None:

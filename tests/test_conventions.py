@@ -235,6 +235,24 @@ def test_a_table_whose_targets_have_a_column_of_their_own(tmp_path):
     assert owners(store, "一.1") == [("co", "市发展改革委"), ("lead", "市商务局")]
 
 
+def test_two_district_plans_have_units_of_their_own(tmp_path):
+    # 区发改局 of 武昌区 and of 江岸区 are two units, each in its district (the city from the districts
+    # gazetteer when the title does not name it), and neither is read with the city's gazetteer
+    (tmp_path / "in").mkdir()
+    for district, target in (("武昌区", "6%"), ("江岸区", "5.5%")):
+        (tmp_path / "in" / f"{district}-plan.txt").write_text(
+            f"{district}2026年政府工作报告重点任务责任分解方案\n\n一、主要目标\n"
+            f"1.地区生产总值增长{target}左右。(牵头单位:区发改局;责任单位:区统计局)\n", encoding="utf-8")
+    from kg.build import BuildOptions, build
+    from kg.store import open_store, select
+
+    result = build(BuildOptions(inputs=[tmp_path / "in"], out_dir=tmp_path / "out", jobs=1))
+    assert result.exit_code == 0
+    rows = select(open_store(result.out_dir), """SELECT ?jurisdiction ?value WHERE {
+        ?unit skos:prefLabel "区发改局" ; gk:jurisdiction ?jurisdiction ; gk:leads/gk:hasTarget/gk:value ?value }""")
+    assert sorted((r["jurisdiction"], r["value"]) for r in rows) == [("武汉市武昌区", "6"), ("武汉市江岸区", "5.5")]
+
+
 def test_a_table_under_no_part_heading_numbers_tasks_by_its_rows():
     text = ("贵阳市2026年政府工作报告重点任务责任分解表\n\n| 序号 | 重点任务 | 牵头单位 | 配合单位 |\n"
             "|---|---|---|---|\n| 1 | 新建5G基站3000个 | 市大数据局 | 市通信管理办 |\n"
