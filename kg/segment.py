@@ -193,7 +193,6 @@ _TASK_HEADER = re.compile(r"任务|工作|内容|事项|目标|举措|措施")
 _NOT_TASK_HEADER = re.compile(r"时限|时间|进度|节点|备注|领导")  # 完成时限, 工作进度, 责任领导
 _NUMBER_HEADER = re.compile(r"^(序号|编号|No\.?)$", re.IGNORECASE)
 _ROW_NUMBER = re.compile(r"^(\d{1,4})[.、]?$")
-_GAP_RUN = re.compile(f"{GAP}+")
 
 
 def _cells(line: str, separator: str) -> list[tuple[int, str]]:
@@ -270,6 +269,23 @@ def _starts_row(cells: list[tuple[int, int, str]], layout: _TableLayout) -> str 
         return "" if re.search(r"[\u4e00-\u9fff]", task) else None
     number = _ROW_NUMBER.match(by_column.get(layout.number, ""))
     return number.group(1) if number else None
+
+
+def _continues_row(row: _TableRow, line: str, cells: list[tuple[int, int, str]], layout: _TableLayout,
+                   source: SourceText) -> bool:
+    """Whether a line that starts no row goes on with the row above, rather than being text after the
+    table (注:…, a paragraph): a line of cells; a spreadsheet's quoted cell still open; in a
+    space-aligned table, a piece that stays within its column."""
+    if layout.separator == GAP:
+        if GAP in line:
+            return True
+        column, offset, text = cells[0]
+        following = [left for left, _ in layout.spans[column + 1:]]
+        return not following or _screen_span(source, offset, text)[1] <= following[0] + 2
+    if layout.separator in line:
+        return True
+    last = "".join(text for _, text in row.cells.get(row.last, ()))
+    return last.count('"') % 2 == 1
 
 
 def _continue_row(row: _TableRow, line: str, cells: list[tuple[int, int, str]], layout: _TableLayout) -> None:
@@ -400,7 +416,8 @@ def segment_plan(source: SourceText) -> PlanStructure:
                         continue
                     row = None
                 elif row is not None and current is not None and blocks and blocks[-1] is current and cells \
-                        and table.number is not None and not _PART.match(line) and not _SECTION.match(line):
+                        and table.number is not None and not _PART.match(line) and not _SECTION.match(line) \
+                        and _continues_row(row, raw_line, cells, table, source):
                     _continue_row(row, raw_line, cells, table)
                     block = _row_block(row, table)
                     blocks[-1] = current = block

@@ -253,6 +253,21 @@ def test_two_district_plans_have_units_of_their_own(tmp_path):
     assert sorted((r["jurisdiction"], r["value"]) for r in rows) == [("武汉市武昌区", "6"), ("武汉市江岸区", "5.5")]
 
 
+@pytest.mark.parametrize("name, note", [
+    ("plan_liuzhou_multiline_cells.txt", "注:带*的任务列入市政府重点督办事项,由市政府办公室督查室跟踪问效。"),
+    ("plan_nanning_layout.txt", "    各牵头单位要会同责任单位细化工作措施,明确时间节点,每季度末向市政府督查室报送进展情况。"),
+])
+def test_text_after_a_table_is_not_part_of_its_last_row(tmp_path, name, note):
+    text = (DATA / name).read_text(encoding="utf-8").rstrip("\n") + "\n" + note + "\n"
+    result, store = build_text(tmp_path, name, text)
+    assert result.exit_code == 0 and result.documents[0].problems == []
+    from kg.store import select
+
+    texts = [r["text"] for r in select(store, "SELECT ?text WHERE { ?t a gk:Task ; gk:text ?text }")]
+    units = {r["name"] for r in select(store, "SELECT ?name WHERE { ?u gk:leads|gk:coOwns ?t ; skos:prefLabel ?name }")}
+    assert not any("督查室" in t for t in texts) and not any("督查室" in u or "注" in u for u in units)
+
+
 def test_a_table_under_no_part_heading_numbers_tasks_by_its_rows():
     text = ("贵阳市2026年政府工作报告重点任务责任分解表\n\n| 序号 | 重点任务 | 牵头单位 | 配合单位 |\n"
             "|---|---|---|---|\n| 1 | 新建5G基站3000个 | 市大数据局 | 市通信管理办 |\n"
