@@ -233,22 +233,21 @@ def protect_table_gaps(text: str) -> str:
     spaces between Chinese words, which would join the cells of ``序号  重点任务  牵头单位``.
     One character for one, so offsets and columns stay where they were.
 
-    A header row: three or more cells apart by runs of spaces, one a task and one a role
-    label of kg/data/roles.yaml (牵头单位, 责任单位 …).
+    A header row: three or more cells apart by runs of spaces that name a task column and a
+    role column (:func:`kg.extract.roles.table_columns`).
 
     >>> protect_table_gaps("说明  两个空格\n序号  重点任务    牵头单位  责任单位\n1   新建基站   市工信局   市通信管理局").split("\n")[2]
     '1\u2003\u2003\u2003新建基站\u2003\u2003\u2003市工信局\u2003\u2003\u2003市通信管理局'
     """
     if "  " not in text:
         return text
-    from .extract.roles import role_label_of
+    from .extract.roles import table_columns
 
     position = 0
     for line in text.split("\n"):
         if _SPACE_RUN.search(line):
-            cells = [cell.replace(" ", "") for cell in _SPACE_RUN.split(line.strip())]
-            if len(cells) >= 3 and any(role_label_of(c) for c in cells) \
-                    and any(re.search("任务|工作|内容|事项|举措|措施", c) and not role_label_of(c) for c in cells):
+            cells = _SPACE_RUN.split(line.strip())
+            if len(cells) >= 3 and table_columns(cells)[0]:
                 head = text[:position]
                 return head + _SPACE_RUN.sub(lambda m: GAP * len(m.group(0)), text[position:])
         position += len(line) + 1

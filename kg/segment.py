@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .extract.roles import lead_marker_pattern, role_label_of, role_label_pattern, role_word_pattern
+from .extract.roles import lead_marker_pattern, role_label_pattern, role_word_pattern, table_columns
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem
 from .numerals import chinese_to_int
 from .read import GAP, SourceText
@@ -189,8 +189,6 @@ class _TableRow:
             self.last = column
 
 
-_TASK_HEADER = re.compile(r"任务|工作|内容|事项|目标|举措|措施")
-_NOT_TASK_HEADER = re.compile(r"时限|时间|进度|节点|备注|领导")  # 完成时限, 工作进度, 责任领导
 _NUMBER_HEADER = re.compile(r"^(序号|编号|No\.?)$", re.IGNORECASE)
 _ROW_NUMBER = re.compile(r"^(\d{1,4})[.、]?$")
 
@@ -239,11 +237,8 @@ def _table_layout(line: str, source: SourceText | None = None, line_start: int =
         return None
     cells = _cells(line, separator)
     headers = [text.replace(" ", "") for _, text in cells]
-    roles = [(index, role_label_of(header)) for index, header in enumerate(headers) if role_label_of(header)]
-    role_columns = {index for index, _ in roles}
-    tasks = [index for index, header in enumerate(headers) if _TASK_HEADER.search(header)
-             and not _NOT_TASK_HEADER.search(header) and index not in role_columns]
-    if not roles or not tasks:
+    roles, tasks = table_columns(headers)
+    if not roles:
         return None
     number = next((index for index, header in enumerate(headers) if _NUMBER_HEADER.match(header)), None)
     spans = [_screen_span(source, line_start + offset, text) for offset, text in cells] \

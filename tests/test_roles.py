@@ -68,3 +68,11 @@ def test_the_document_states_its_rule(text, rule):
 def test_without_a_stated_rule_the_default_is_recorded_as_assumed():
     found = find_lead_rule("一份没有说明规则的方案")
     assert not found.stated and found.name == "first_responsible_leads"
+
+
+def test_doctests():
+    import doctest
+
+    import kg.extract.roles
+
+    assert doctest.testmod(kg.extract.roles).failed == 0

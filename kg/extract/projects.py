@@ -69,7 +69,8 @@ def _config():
     config["_built"] = re.compile(config["built_after_company"])
     config["_operated"] = re.compile(config["operated_after_company"])
     config["_anaphor"] = re.compile(config["anaphor"])
-    config["_district_name"] = re.compile(config["district_name"])
+    endings = "|".join(map(re.escape, config["function_zone_endings"]))
+    config["_district_name"] = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,3}}[省市])*([\u4e00-\u9fff]{{1,5}}?(?:{endings}|区|县))")
     return config
 
 
@@ -237,6 +238,11 @@ def _cue_districts(text: str, ents: list[Mention]) -> set[str]:
         if unseen:
             districts.add(unseen)
     return districts
+
+
+def district_kind(name: str) -> str:
+    """``function_zone`` for a name with a zone's ending (成都高新区), else ``district``."""
+    return "function_zone" if name.endswith(tuple(_config()["function_zone_endings"])) else "district"
 
 
 def unseen_district(text: str) -> str | None:

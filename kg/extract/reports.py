@@ -42,8 +42,9 @@ def _district_rows() -> dict[str, dict]:
 
 def _unseen_district_row(name: str) -> dict:
     """A district the gazetteer does not hold (落户双流区): its name as written, its kind from its ending."""
-    zone = name.endswith(("高新区", "经开区", "开发区", "新区"))
-    return {"name": name, "kind": "function_zone" if zone else "district"}
+    from .projects import district_kind
+
+    return {"name": name, "kind": district_kind(name)}
 
 
 def home_district(info: DocumentInfo) -> str | None:

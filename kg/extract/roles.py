@@ -65,6 +65,23 @@ def role_label_of(header: str) -> str | None:
     return next((label for label in _labels_longest_first() if header.startswith(label)), None)
 
 
+def table_columns(headers: list[str]) -> tuple[list[tuple[int, str]], list[int]]:
+    """What a table's header cells name: ``(role columns as (index, label), task text columns)``;
+    both empty when the row is no responsibility table's header (kg/data/roles.yaml).
+
+    >>> table_columns(["序号", "重点工作", "工作目标", "牵头单位", "责任单位(部门)", "完成时限", "责任领导"])
+    ([(3, '牵头单位'), (4, '责任单位')], [1, 2])
+    """
+    config = _config()[0]
+    headers = [header.replace(" ", "") for header in headers]
+    roles = [(index, role_label_of(header)) for index, header in enumerate(headers) if role_label_of(header)]
+    taken = {index for index, _ in roles}
+    tasks = [index for index, header in enumerate(headers) if index not in taken
+             and any(word in header for word in config["table_task_headers"])
+             and not any(word in header for word in config["table_other_headers"])]
+    return (roles, tasks) if roles and tasks else ([], [])
+
+
 @lru_cache(maxsize=None)
 def _labels_longest_first() -> list[str]:
     return sorted(_config()[0]["labels"], key=len, reverse=True)
