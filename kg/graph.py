@@ -114,8 +114,26 @@ def describe_document(sink: QuadSink, doc: ox.NamedNode, source: SourceText, inf
     sink.add(doc, gk("encoding"), literal(source.encoding))
 
 
+UNKNOWN_JURISDICTION = "未知"  # the path segment of a unit, district, project or company of no known city
+
+
+def jurisdiction_of_iri(node_iri: str) -> str:
+    """The jurisdiction a unit's IRI names (:func:`unit_node`: ``…/unit/{jurisdiction}/{unit}``), "" when unknown.
+
+    >>> jurisdiction_of_iri("https://w3id.org/govkg/id/unit/%E5%90%88%E8%82%A5%E5%B8%82/市财政局")
+    '合肥市'
+    >>> jurisdiction_of_iri("https://w3id.org/govkg/id/unit/未知/市财政局"), jurisdiction_of_iri("urn:x")
+    ('', '')
+    """
+    from urllib.parse import unquote
+
+    match = re.search(r"/unit/([^/]+)/[^/]+$", node_iri)
+    name = unquote(match.group(1)) if match else ""
+    return "" if name == UNKNOWN_JURISDICTION else name
+
+
 def unit_node(unit: Unit) -> ox.NamedNode:
-    return iri(f"unit/{iri_segment(unit.jurisdiction or '未知')}/{iri_segment(unit.key)}")
+    return iri(f"unit/{iri_segment(unit.jurisdiction or UNKNOWN_JURISDICTION)}/{iri_segment(unit.key)}")
 
 
 def describe_unit(sink: QuadSink, unit: Unit, units: dict[str, Unit], doc: ox.NamedNode) -> None:
@@ -338,7 +356,7 @@ def describe_indicator(sink: QuadSink, name: str) -> ox.NamedNode:
 
 
 def district_node(jurisdiction: str, name: str) -> ox.NamedNode:
-    return iri(f"district/{iri_segment(jurisdiction or '未知')}/{iri_segment(name)}")
+    return iri(f"district/{iri_segment(jurisdiction or UNKNOWN_JURISDICTION)}/{iri_segment(name)}")
 
 
 def describe_district(sink: QuadSink, jurisdiction: str, row: dict) -> ox.NamedNode:
@@ -361,8 +379,8 @@ def describe_district(sink: QuadSink, jurisdiction: str, row: dict) -> ox.NamedN
 
 def project_node(jurisdiction: str, name: str) -> ox.NamedNode:
     """``id:project/{jurisdiction}/{name}``: one node per project name across documents."""
-    return iri(f"project/{iri_segment(jurisdiction or '未知')}/{iri_segment(name)}")
+    return iri(f"project/{iri_segment(jurisdiction or UNKNOWN_JURISDICTION)}/{iri_segment(name)}")
 
 
 def company_node(jurisdiction: str, name: str) -> ox.NamedNode:
-    return iri(f"company/{iri_segment(jurisdiction or '未知')}/{iri_segment(name)}")
+    return iri(f"company/{iri_segment(jurisdiction or UNKNOWN_JURISDICTION)}/{iri_segment(name)}")

@@ -33,6 +33,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph
 
+from .graph import jurisdiction_of_iri
 from .store import select
 
 QUERY_DIR = Path(__file__).parent / "queries"
@@ -78,21 +79,6 @@ def local_name(iri: str | None) -> str | None:
     if not iri:
         return None
     return re.split(r"[#/]", iri)[-1] or iri
-
-
-def jurisdiction_of_iri(iri: str) -> str:
-    """The jurisdiction a unit's IRI names (``…/unit/{jurisdiction}/{unit}``), or "" when unknown.
-
-    >>> jurisdiction_of_iri("https://w3id.org/govkg/id/unit/%E5%90%88%E8%82%A5%E5%B8%82/市财政局")
-    '合肥市'
-    >>> jurisdiction_of_iri("https://w3id.org/govkg/id/unit/未知/市财政局"), jurisdiction_of_iri("urn:x")
-    ('', '')
-    """
-    from urllib.parse import unquote
-
-    match = re.search(r"/unit/([^/]+)/[^/]+$", iri)
-    name = unquote(match.group(1)) if match else ""
-    return "" if name == "未知" else name
 
 
 @lru_cache(maxsize=1)

@@ -77,3 +77,11 @@ def test_a_rebuild_is_byte_identical(seeds_build, tmp_path):
     again = build(BuildOptions(inputs=[SEEDS], out_dir=tmp_path / "out", jobs=1, incremental=False))
     for name in ("graph.ttl", "graph.nt", "graph.nq", "graph.jsonld", "build-report.json"):
         assert filecmp.cmp(seeds_build.out_dir / name, again.out_dir / name, shallow=False), name
+
+
+def test_graph_doctests():
+    import doctest
+
+    import kg.graph
+
+    assert doctest.testmod(kg.graph).failed == 0
