@@ -109,12 +109,7 @@ def pagerank(G: nx.Graph, weight: str = "weight") -> dict:
     """
     if G.number_of_nodes() == 0:
         return {}
-    try:
-        values = nx.pagerank(G, alpha=0.85, weight=weight, tol=1e-10, max_iter=1000)
-    except ImportError:  # no scipy: networkx's pure-Python power iteration
-        from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
-
-        values = _pagerank_python(G, alpha=0.85, weight=weight, tol=1e-10, max_iter=1000)
+    values = nx.pagerank(G, alpha=0.85, weight=weight, tol=1e-10, max_iter=1000)
     return {n: _r(v) for n, v in values.items()}
 
 
