@@ -167,7 +167,8 @@ def describe_quantity(sink: QuadSink, node: ox.NamedNode, quantity: Quantity, so
     sink.add(node, RDF_TYPE, gk("Quantity"))
     sink.add(node, gk("value"), decimal_literal(quantity.value))
     sink.add(node, gk("unit"), literal(quantity.unit))
-    sink.add(node, gk("comparator"), literal(quantity.comparator))
+    if quantity.comparator:  # none written: no statement (an empty string would say nothing)
+        sink.add(node, gk("comparator"), literal(quantity.comparator))
     sink.add(node, gk("bound"), literal(quantity.bound))
     if quantity.metric:
         sink.add(node, gk("metric"), literal(quantity.metric))

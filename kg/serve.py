@@ -395,7 +395,7 @@ class Explorer:
         for r in sorted(select(self.store, load_query("targets_of_unit_tasks"), {"unit": node}),
                         key=lambda r: (r["task"], r["target"])):
             targets.setdefault(r["task"], []).append(
-                {k: r[k] for k in ("value", "measure", "comparator", "metric", "surface")}
+                {k: r[k] or "" if k == "comparator" else r[k] for k in ("value", "measure", "comparator", "metric", "surface")}
             )
         tasks = [
             {"task": r["task"], "code": r["code"], "role": r["role"], "text": r["text"],

@@ -75,10 +75,10 @@ def test_targets_in_other_conventions(tmp_path):
     _, store = build_one(tmp_path, "plan_changsha_inline.txt")
     rows = select(store, """
         SELECT ?code ?value ?unit ?comparator WHERE {
-          ?t gk:code ?code ; gk:hasTarget ?q . ?q gk:value ?value ; gk:unit ?unit ; gk:comparator ?comparator }""")
+          ?t gk:code ?code ; gk:hasTarget ?q . ?q gk:value ?value ; gk:unit ?unit OPTIONAL { ?q gk:comparator ?comparator } }""")
     found = sorted((r["code"], float(r["value"]), r["unit"], r["comparator"]) for r in rows)
     assert found == [("一.一", 6.0, "%", "左右"), ("一.二", 5.0, "%", "以上"), ("二.1", 300.0, "个", "以上"),
-                     ("二.1", 1500.0, "亿元", "突破"), ("二.2", 10.0, "家", ""), ("二.3", 120.0, "个", "")]
+                     ("二.1", 1500.0, "亿元", "突破"), ("二.2", 10.0, "家", None), ("二.3", 120.0, "个", None)]
 
 
 def test_damaged_plan_keeps_complete_items_and_reports_the_broken_ones():

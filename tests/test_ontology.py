@@ -189,7 +189,7 @@ VALID = PREFIXES + """
     gk:inPart <doc/x/part/2> ; gk:inSection <doc/x/part/2/section/1> ; gk:subheading "夯实投资硬支撑" ;
     gk:startOffset 1234 ; gk:endOffset 1400 ; gk:line 55 ;
     gk:hasTarget <task/x/2-12/target/1> ; prov:wasDerivedFrom <doc/x/passage/10-40> .
-<task/x/2-12/target/1> a gk:Quantity ; gk:value 930.0 ; gk:unit "个" ; gk:comparator "" ;
+<task/x/2-12/target/1> a gk:Quantity ; gk:value 930.0 ; gk:unit "个" ;
     gk:metric "新开工亿元以上项目" ; gk:surface "新开工亿元以上项目930个" ;
     gk:startOffset 1300 ; gk:endOffset 1312 .
 <unit/武汉市/市发改委> a gk:Unit ; rdfs:label "市发改委" ; skos:prefLabel "市发改委" ;
