@@ -114,6 +114,18 @@ def test_news_of_another_city_places_projects_in_districts_no_gazetteer_holds(tm
     assert "成都科创大厦" in projects  # a project, but 国家级开发区 is no district
 
 
+def test_a_placement_of_a_city_not_named_is_under_its_project_iri():
+    # no city in the text: the project is id:project/未知/…, and its placement sits beneath it
+    text = "重大项目集中签约\n\n本报讯 日前，总投资50亿元的光明新材料产业园项目落户双流区。\n"
+    result = process_document("news.txt", text.encode(), kind="news")
+    assert result.ok, result.error
+    store = ox.Store()
+    store.load(result.nquads.encode(), format=ox.RdfFormat.N_QUADS)
+    rows = select(store, "SELECT ?p ?placement WHERE { ?p a gk:Project ; gk:placement ?placement }")
+    assert [r["p"].rsplit("/", 2)[-2:] for r in rows] == [["未知", "光明新材料产业园"]]
+    assert rows[0]["placement"].startswith(rows[0]["p"] + "/placement/")
+
+
 def test_an_unseen_district_is_read_only_where_it_is_a_district():
     from kg.extract.projects import unseen_district
 

@@ -24,7 +24,7 @@ from ..datafiles import read_tsv
 from ..graph import (DCTERMS, PROV_USED, RDF_TYPE, RDFS_LABEL, SKOS_ALT, QuadSink, company_node,
                      describe_district, describe_document, describe_indicator, describe_passage,
                      describe_quantity, district_node, document_node, document_slug, gk, iri, literal,
-                     project_node, iri_segment)
+                     project_node)
 from ..model import DocumentInfo
 from ..read import SourceText
 from ..segment_reports import ReportLayout, Sentence, layout_report, news_articles
@@ -164,8 +164,9 @@ class _Emitter:
             key = project_key(placement.project, self.jurisdiction)
             project = project_node(self.jurisdiction, key)
             passage = self.passage(placement.sentence, doc)
-            node = iri(f"project/{iri_segment(self.jurisdiction)}/{iri_segment(key)}/placement/"
-                       f"{self.slug}/{passage.value.rsplit('/', 1)[-1]}/{placement.method}")
+            # under the project's own IRI, so that its scheme (and the 未知 of no known city) is written once
+            node = ox.NamedNode(f"{project.value}/placement/{self.slug}/{passage.value.rsplit('/', 1)[-1]}/"
+                                f"{placement.method}")
             sink.add(project, gk("placement"), node)
             sink.add(node, RDF_TYPE, gk("Placement"))
             sink.add(node, gk("method"), literal(placement.method))
