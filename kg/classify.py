@@ -118,11 +118,12 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
         info.jurisdiction = city + "市"
     district = place_name(head, _DISTRICT_END) if detected == "district_report" else None
     plan_district = place_name(info.title, _TITLE_DISTRICT) if detected == "plan" else None
-    if plan_district:  # its units (区发改局) are the district's: the district is their jurisdiction
-        info.jurisdiction = (info.jurisdiction or _city_of_district(plan_district + "区")) + plan_district + "区"
+    if plan_district or district:
+        # a district's own document: its units (区发改局) and its figures (地区生产总值) are the
+        # district's, not the city's, so the district is its jurisdiction
+        name = (plan_district or district) + "区"
+        info.jurisdiction = (info.jurisdiction or _city_of_district(name)) + name
         info.issuer = info.jurisdiction + "人民政府"
-    elif district:
-        info.issuer = info.jurisdiction + district + "区人民政府"
     elif info.jurisdiction:
         info.issuer = info.jurisdiction + "人民政府"
     info.date = issue_date(text[:6000])

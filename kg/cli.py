@@ -194,21 +194,24 @@ def eval_command(gold_file, graph_dir, as_json):
 @main.command()
 @graph_option
 @click.option("--year", type=int, default=None, help="Only this year (default: every year with a target and a result).")
+@click.option("--jurisdiction", default=None, metavar="NAME",
+              help="Only this city or district: 武汉市, or 武昌区 for 武汉市武昌区 (default: every one).")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print a JSON array: indicator, year, target_value, target_unit, comparator, actual_value, "
-                   "actual_unit, status, evidence.")
-def track(graph_dir, year, as_json):
+              help="Print a JSON array: indicator, year, jurisdiction, target_value, target_unit, comparator, "
+                   "actual_value, actual_unit, status, evidence.")
+def track(graph_dir, year, jurisdiction, as_json):
     """Check a year's promises against the results a later document reports.
 
     One row per indicator with a target for the year in one document and a result
-    in another; status is met, missed or unclear (rules in the README).
+    in another of the same jurisdiction (a district's report is checked against the
+    district's, never its city's); status is met, missed or unclear (rules in the README).
     Example: `kg track --year 2024`.
     """
     from .store import open_store
     from .console import print_track
     from .track import track as run_track
 
-    print_track(run_track(open_store(graph_dir), year), as_json)
+    print_track(run_track(open_store(graph_dir), year, jurisdiction), as_json)
 
 
 @main.command()

@@ -220,15 +220,15 @@ def print_track(rows: list[dict], as_json: bool = False) -> None:
         print_json(rows)
         return
     if not rows:
-        stdout.print("no indicator has both a target and a result for that year in the graph")
+        stdout.print("no indicator has both a target and a result in the graph (for the year and jurisdiction asked)")
         return
     table = Table(title="promises against results")
-    for column in ("year", "indicator", "target", "actual", "status", "target from", "actual from"):
+    for column in ("year", "jurisdiction", "indicator", "target", "actual", "status", "target from", "actual from"):
         table.add_column(column)
     colours = {"met": "green", "missed": "red", "unclear": "yellow"}
     for row in rows:
         target, actual = row["evidence"]
-        table.add_row(str(row["year"]), Text(row["indicator"]),
+        table.add_row(str(row["year"]), Text(row["jurisdiction"] or "-"), Text(row["indicator"]),
                       Text(written_target(f"{row['target_value']}{row['target_unit']}", row["comparator"])),
                       Text(f"{row['actual_value']}{row['actual_unit']}"),
                       f"[{colours[row['status']]}]{row['status']}[/]",

@@ -21,17 +21,19 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from .datafiles import query, read_tsv
-from .graph import (PROV_DERIVED, PROV_USED, RDF_TYPE, RDFS_LABEL, describe_district, district_node, gk, iri,
-                    iri_segment, literal, passage_node, project_node)
+from .graph import (PROV_DERIVED, PROV_USED, RDF_TYPE, RDFS_LABEL, city_of, describe_district, district_node, gk,
+                    iri, literal, passage_node, project_node)
 from .store import select
 
 GRAPH = iri("graph/cross-document")
 
 
 @lru_cache(maxsize=None)
-def _governments() -> dict[str, dict]:
-    """District rows by the name of the body that governs them (武昌区人民政府, 东湖高新区管委会)."""
-    return {row["government"]: row for row in read_tsv("districts.tsv") if row.get("government")}
+def _governments(city: str) -> dict[str, dict]:
+    """The district rows of ``city`` by the name of the body that governs them (武昌区人民政府,
+    东湖高新区管委会): the gazetteer's rows of another city do not apply (every row when the city is unknown)."""
+    return {row["government"]: row for row in read_tsv("districts.tsv")
+            if row.get("government") and (not city or row.get("jurisdiction", "") in ("", city))}
 
 
 # what each document contributes to the cross-document step: rows of these queries, run on
@@ -54,9 +56,9 @@ def document_facts(store: ox.Store) -> dict[str, list[dict]]:
     for row in select(store, query("project_plan_tasks")):
         task = tasks.setdefault(row["task"], {**{k: v for k, v in row.items() if k != "unitLabel"}, "units": set()})
         task["units"].add(row["unitLabel"])
-    governments = _governments()
     facts["placement_tasks"] = []
     for _, task in sorted(tasks.items()):
+        governments = _governments(city_of(task["jurisdiction"]))
         if len({governments[u]["name"] for u in task["units"] if u in governments}) == 1:
             projects = _project_names(task["text"])
             if projects:
@@ -126,8 +128,8 @@ def link_facts(facts: list[dict], memo=None) -> list[ox.Quad]:
 def _plan_placements(task_rows: list[dict], add) -> None:
     from .extract.reports import project_key
 
-    governments = _governments()
     for task in sorted(task_rows, key=lambda row: row["task"]):
+        governments = _governments(city_of(task["jurisdiction"]))
         districts = {governments[u]["name"] for u in task["units"] if u in governments}
         if len(districts) != 1:
             continue  # no district, or several: the task does not say where
@@ -135,7 +137,7 @@ def _plan_placements(task_rows: list[dict], add) -> None:
         projects = task["projects"]
         if not projects:
             continue
-        jurisdiction = task["jurisdiction"]
+        jurisdiction = city_of(task["jurisdiction"])  # a district's plan names its city's places
         district = next(iter(districts))
         plan = ox.NamedNode(task["plan"])
         slug = task["plan"].rsplit("/", 1)[-1]
@@ -149,7 +151,7 @@ def _plan_placements(task_rows: list[dict], add) -> None:
             add(passage, gk("line"), literal(task["line"], "integer"))
         add(passage, gk("inDocument"), plan)
         sink = _Sink(add)
-        describe_district(sink, jurisdiction, governments_row(district))
+        describe_district(sink, jurisdiction, next(row for row in governments.values() if row["name"] == district))
         for name in projects:
             key = project_key(name, jurisdiction)
             project = project_node(jurisdiction, key)
@@ -157,17 +159,12 @@ def _plan_placements(task_rows: list[dict], add) -> None:
             add(project, RDFS_LABEL, literal(key))
             add(project, gk("inDocument"), plan)
             add(project, gk("mentionedIn"), passage)
-            placement = iri(f"project/{iri_segment(jurisdiction)}/{iri_segment(key)}/placement/"
-                            f"{slug}/{start}-{end}/plan_units")
+            placement = ox.NamedNode(f"{project.value}/placement/{slug}/{start}-{end}/plan_units")
             add(project, gk("placement"), placement)
             add(placement, RDF_TYPE, gk("Placement"))
             add(placement, gk("method"), literal("plan_units"))
             add(placement, PROV_USED, passage)
             add(placement, gk("placedIn"), district_node(jurisdiction, district))
-
-
-def governments_row(name: str) -> dict:
-    return next(row for row in read_tsv("districts.tsv") if row["name"] == name)
 
 
 class _Sink:

@@ -117,6 +117,22 @@ def describe_document(sink: QuadSink, doc: ox.NamedNode, source: SourceText, inf
 UNKNOWN_JURISDICTION = "未知"  # the path segment of a unit, district, project or company of no known city
 
 
+_CITY_AND_DISTRICT = re.compile(r"(.+?市)(.+[区县])")
+
+
+def city_of(jurisdiction: str) -> str:
+    """The city of a jurisdiction: the namespace of the districts, projects and companies a
+    document names, which a district's documents share with their city's.
+
+    >>> city_of("武汉市武昌区"), city_of("济南市市中区"), city_of("武汉市"), city_of("武侯区"), city_of("")
+    ('武汉市', '济南市', '武汉市', '', '')
+    """
+    match = _CITY_AND_DISTRICT.fullmatch(jurisdiction)
+    if match:
+        return match.group(1)
+    return jurisdiction if jurisdiction.endswith("市") else ""
+
+
 def jurisdiction_of_iri(node_iri: str) -> str:
     """The jurisdiction a unit's IRI names (:func:`unit_node`: ``…/unit/{jurisdiction}/{unit}``), "" when unknown.
 

@@ -30,7 +30,9 @@ class DocumentInfo:
     kind: str  # plan | city_report | district_report | news
     title: str = ""
     issuer: str = ""  # 武汉市人民政府
-    jurisdiction: str = ""  # 武汉市 (the city whose units the document names)
+    # the city or district whose government issued it, whose units it names and whose figures it
+    # gives (武汉市; 武汉市武昌区 for a district's report or plan); kg.graph.city_of: its city
+    jurisdiction: str = ""
     date: str = ""  # ISO date of issue, when stated
     years: list[int] = field(default_factory=list)  # the years it speaks of
     kind_forced: bool = False

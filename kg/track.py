@@ -1,7 +1,8 @@
 """Promises against results: what a year's report promised and what a later report says was reached.
 
 For every indicator with a commitment for year Y in one document and a result for Y
-in another, one row.  The status rules (also in docs/reports.md):
+in another document of the same jurisdiction, one row: a district's report (武汉市武昌区)
+is never read as its city's (武汉市) results.  The status rules (also in docs/reports.md):
 
 - the comparator's bound decides: 以上/突破/超/不少于 (at_least) is met when the
   result is not below the target; 以内/控制在/不超过 (at_most) when it is not above;
@@ -25,7 +26,7 @@ from .datafiles import query
 from .indicators import base_unit, is_rate, lower_is_better, rules
 from .store import select
 
-KEYS = ("indicator", "year", "target_value", "target_unit", "comparator", "actual_value", "actual_unit",
+KEYS = ("indicator", "year", "jurisdiction", "target_value", "target_unit", "comparator", "actual_value", "actual_unit",
         "status", "evidence")
 
 
@@ -79,10 +80,12 @@ def _order(row: dict):
     return (row.get("main") != "true", row["file"], int(row["start"]))
 
 
-def track(store: ox.Store, year: int | None = None) -> list[dict]:
-    """One row per indicator and year with a commitment in one document and a result in another.
+def track(store: ox.Store, year: int | None = None, jurisdiction: str | None = None) -> list[dict]:
+    """One row per indicator, year and jurisdiction with a commitment in one document and a result in
+    another.
 
-    Rows are sorted by year, then indicator.  When several documents promise the
+    Rows are sorted by year, jurisdiction, then indicator.  ``jurisdiction`` keeps one city
+    or district: its full name (武汉市武昌区) or its end (武昌区).  When several documents promise the
     same indicator for the year, the main target (主要预期目标) comes first, then
     the first in file order; results from other documents that disagree make the
     status unclear.
@@ -92,7 +95,9 @@ def track(store: ox.Store, year: int | None = None) -> list[dict]:
     for row in select(store, query("track_facts")):
         if year is not None and int(row["year"]) != year:
             continue
-        key = (int(row["year"]), row["indicator"])
+        key = (int(row["year"]), row.get("jurisdiction") or "", row["indicator"])
+        if jurisdiction and not key[1].endswith(jurisdiction):
+            continue
         (commitments if row["kind"] == "commitment" else results)[key].append(row)
     rows = []
     for key in sorted(set(commitments) & set(results)):
@@ -102,12 +107,13 @@ def track(store: ox.Store, year: int | None = None) -> list[dict]:
             continue
         actual = actuals[0]
         status = judge(Decimal(target["value"]), target["unit"], target["bound"], Decimal(actual["value"]),
-                       actual["unit"], key[1])
+                       actual["unit"], key[2])
         if len({(Decimal(r["value"]), r["unit"]) for r in actuals}) > 1:
             status = "unclear"
         rows.append({
-            "indicator": key[1],
+            "indicator": key[2],
             "year": key[0],
+            "jurisdiction": key[1],
             "target_value": _number(target["value"]),
             "target_unit": target["unit"],
             "comparator": target.get("comparator") or "",

@@ -41,6 +41,18 @@ def test_report_kind_years_and_issuer():
     assert info.jurisdiction == "江城市"
 
 
+def test_a_district_report_speaks_for_its_district_and_names_its_citys_places(seeds_store):
+    # its figures are 武昌区's (kg track keys on it); its projects and districts are the ones the
+    # city's documents name, so both reports describe one project node
+    info = classify(read_file(DATA / "district_report_qingshan_2031.txt"))
+    assert (info.kind, info.jurisdiction, info.issuer) == ("district_report", "江城市青山区", "江城市青山区人民政府")
+    rows = select(seeds_store, """SELECT ?jurisdiction ?place WHERE {
+        ?doc a gk:DistrictReport ; gk:jurisdiction ?jurisdiction .
+        ?place gk:inDocument ?doc . FILTER(CONTAINS(STR(?place), "/project/") || CONTAINS(STR(?place), "/district/")) }""")
+    assert {r["jurisdiction"] for r in rows} == {"武汉市武昌区"}
+    assert {r["place"].split("/id/")[1].split("/")[1] for r in rows} == {"武汉市"}
+
+
 def test_parts_have_kinds_and_years_and_a_table_of_contents_is_skipped():
     text = "一、2024年工作回顾\n二、2025年重点工作\n各位代表:\n一、2024年工作回顾\n好。\n二、2025年重点工作\n做。\n三、全面加强政府自身建设\n严。"
     layout = layout_report(text)

@@ -65,6 +65,31 @@ def test_promises_of_one_report_against_results_of_the_next():
         assert all(e["text"] for e in row["evidence"])
 
 
+def test_a_district_report_is_checked_against_its_own_district_only():
+    # 江城市 and its 青山区 promise 城镇新增就业 for 2030: each promise meets its own result
+    rows = track(store_of("report_2030.txt", "report_2031.txt",
+                          "district_report_qingshan_2030.txt", "district_report_qingshan_2031.txt"), 2030)
+    by_key = {(r["jurisdiction"], r["indicator"]): r for r in rows}
+    city, district = by_key[("江城市", "城镇新增就业")], by_key[("江城市青山区", "城镇新增就业")]
+    assert (city["target_value"], city["actual_value"], city["status"]) == (22, 25.3, "met")  # not unclear
+    assert (district["target_value"], district["actual_value"], district["status"]) == (3, 3.2, "met")
+    assert by_key[("江城市青山区", "新开工亿元以上项目")]["status"] == "met"  # 40个 against 43个
+    for row in rows:
+        documents = {e["document"] for e in row["evidence"]}
+        assert documents <= ({"report_2030.txt", "report_2031.txt"} if row["jurisdiction"] == "江城市" else
+                             {"district_report_qingshan_2030.txt", "district_report_qingshan_2031.txt"}), row
+    only_district = track(store_of("report_2030.txt", "report_2031.txt", "district_report_qingshan_2030.txt",
+                                   "district_report_qingshan_2031.txt"), 2030, "青山区")
+    assert {r["jurisdiction"] for r in only_district} == {"江城市青山区"}
+
+
+def test_the_seeds_wuhan_promises_are_not_judged_by_wuchang_results(seeds_store):
+    # the 2025 report promises 城镇新增就业25万人以上 for 武汉市; 武昌区's report gives 3.1万人 for 2025
+    assert track(seeds_store, 2025) == []
+    rows = track(seeds_store, 2024)
+    assert {r["jurisdiction"] for r in rows} == {"武汉市"} and len(rows) == 18
+
+
 def test_cli_json(tmp_path):
     store = ox.Store(str(tmp_path / "store"))
     for name in ("report_2030.txt", "report_2031.txt"):

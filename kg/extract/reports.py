@@ -24,7 +24,7 @@ from ..datafiles import read_tsv
 from ..graph import (DCTERMS, PROV_USED, RDF_TYPE, RDFS_LABEL, SKOS_ALT, QuadSink, company_node,
                      describe_district, describe_document, describe_indicator, describe_passage,
                      describe_quantity, district_node, document_node, document_slug, gk, iri, literal,
-                     project_node)
+                     city_of, project_node)
 from ..model import DocumentInfo
 from ..read import SourceText
 from ..segment_reports import ReportLayout, Sentence, layout_report, news_articles
@@ -87,7 +87,7 @@ class _Emitter:
     sink: QuadSink
     source: SourceText
     slug: str
-    jurisdiction: str
+    city: str  # the namespace of the districts, projects and companies named (kg.graph.city_of)
     counts: dict = field(default_factory=lambda: {"passages": 0, "commitments": 0, "results": 0,
                                                   "projects": 0, "placements": 0, "articles": 0})
     passages: dict = field(default_factory=dict)  # (start, end) -> node
@@ -119,7 +119,7 @@ class _Emitter:
             self.passage(sentence, doc, part_nodes.get(sentence.part.number) if sentence.part else None)
         for fact in read_facts(layout):
             self.fact(fact, doc)
-        self.projects_of(extract_projects(self.source.text, layout.sentences, home, jurisdiction=self.jurisdiction), doc)
+        self.projects_of(extract_projects(self.source.text, layout.sentences, home, jurisdiction=self.city), doc)
 
     def fact(self, fact, doc: ox.NamedNode) -> None:
         sink = self.sink
@@ -143,14 +143,14 @@ class _Emitter:
     def district(self, name: str) -> ox.NamedNode:
         if name not in self.districts:
             self.districts.add(name)
-            describe_district(self.sink, self.jurisdiction, _district_rows().get(name) or _unseen_district_row(name))
-        return district_node(self.jurisdiction, name)
+            describe_district(self.sink, self.city, _district_rows().get(name) or _unseen_district_row(name))
+        return district_node(self.city, name)
 
     def projects_of(self, findings: ProjectFindings, doc: ox.NamedNode) -> None:
         sink = self.sink
         for mention in findings.projects:
-            key = project_key(mention.name, self.jurisdiction)
-            node = project_node(self.jurisdiction, key)
+            key = project_key(mention.name, self.city)
+            node = project_node(self.city, key)
             if key not in self.projects:
                 self.projects.add(key)
                 self.counts["projects"] += 1
@@ -161,8 +161,8 @@ class _Emitter:
             sink.add(node, gk("inDocument"), doc)
             sink.add(node, gk("mentionedIn"), self.passage(mention.sentence, doc))
         for placement in findings.placements:
-            key = project_key(placement.project, self.jurisdiction)
-            project = project_node(self.jurisdiction, key)
+            key = project_key(placement.project, self.city)
+            project = project_node(self.city, key)
             passage = self.passage(placement.sentence, doc)
             # under the project's own IRI, so that its scheme (and the 未知 of no known city) is written once
             node = ox.NamedNode(f"{project.value}/placement/{self.slug}/{passage.value.rsplit('/', 1)[-1]}/"
@@ -174,15 +174,15 @@ class _Emitter:
             sink.add(node, gk("placedIn"), self.district(placement.district))
             self.counts["placements"] += 1
         for company, sentence in findings.companies:
-            node = company_node(self.jurisdiction, company)
+            node = company_node(self.city, company)
             sink.add(node, RDF_TYPE, gk("Company"))
             sink.add(node, RDF_TYPE, ORG_ORGANIZATION)
             sink.add(node, RDFS_LABEL, literal(company))
             sink.add(node, gk("inDocument"), doc)
             sink.add(node, gk("mentionedIn"), self.passage(sentence, doc))
         for role in findings.roles:
-            project = project_node(self.jurisdiction, project_key(role.project, self.jurisdiction))
-            sink.add(project, gk(role.relation), company_node(self.jurisdiction, role.company))
+            project = project_node(self.city, project_key(role.project, self.city))
+            sink.add(project, gk(role.relation), company_node(self.city, role.company))
 
 
 def _report_document(source: SourceText, info: DocumentInfo, data: bytes):
@@ -191,7 +191,7 @@ def _report_document(source: SourceText, info: DocumentInfo, data: bytes):
     doc = document_node(slug)
     sink = QuadSink(doc)
     describe_document(sink, doc, source, info, data)
-    emitter = _Emitter(sink, source, slug, info.jurisdiction)
+    emitter = _Emitter(sink, source, slug, city_of(info.jurisdiction))
     layout = layout_report(source.text)
     problems = []
     if not layout.parts:
@@ -213,7 +213,7 @@ def _news_document(source: SourceText, info: DocumentInfo, data: bytes):
     doc = document_node(slug)
     sink = QuadSink(doc)
     describe_document(sink, doc, source, info, data)
-    emitter = _Emitter(sink, source, slug, info.jurisdiction)
+    emitter = _Emitter(sink, source, slug, city_of(info.jurisdiction))
     problems = []
     articles = news_articles(text)
     if not articles:
@@ -251,7 +251,7 @@ def _news_document(source: SourceText, info: DocumentInfo, data: bytes):
         for sentence in article.sentences:
             emitter.passage(sentence, node)
         emitter.projects_of(extract_projects(text, article.sentences, None, [[title] + article.sentences],
-                                             jurisdiction=emitter.jurisdiction), node)
+                                             jurisdiction=emitter.city), node)
     return sink.quads, emitter.counts, problems
 
 
