@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .extract.roles import lead_marker_pattern, role_label_pattern, role_word_pattern, table_columns
+from .extract.roles import is_role_sentence, lead_marker_pattern, role_label_pattern, role_word_pattern, table_columns
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem
 from .numerals import chinese_to_int
 from .read import GAP, SourceText
@@ -121,9 +121,23 @@ def find_role_clause(text: str) -> RoleClause | None:
         if role_word_pattern().search(inside):
             return RoleClause(last_open + 1, len(text.rstrip()), closed=False, bracketed=True)
     start = _unbracketed_clause_start(text)
+    if start is None:
+        start = _role_sentence_start(text)
     if start is not None:
         return RoleClause(start, len(text.rstrip(" \n")), closed=text.rstrip().endswith("。"), bracketed=False)
     return None
+
+
+def _role_sentence_start(text: str) -> int | None:
+    """Where a last sentence naming only units and their roles starts (…12万人。市人社局牵头,市财政局等按职责
+    分工负责。), None when there is no such sentence after the task's own."""
+    stripped = text.rstrip(" 。\n")
+    start = stripped.rfind("。") + 1
+    if start == 0:
+        return None  # the item would be nothing but its units
+    sentence = stripped[start:]
+    start += len(sentence) - len(sentence.lstrip())
+    return start if is_role_sentence(sentence.strip()) else None
 
 
 def _unbracketed_clause_start(text: str) -> int | None:

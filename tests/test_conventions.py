@@ -339,3 +339,34 @@ def test_role_clauses_named_by_any_label_of_the_role_vocabulary():
              for t in extraction.tasks]
     assert found == [("新建保障性住房3000套。", ["市住房保障局"], ["市财政局", "市自然资源局"]),
                      ("建设口袋公园20个。", ["市园林局"], [])]
+
+
+def test_deadlines_in_the_role_clause_and_role_sentences_outside_brackets(tmp_path):
+    # (责任单位:X;完成时限:2026年12月底): the deadline is no unit; 市人社局牵头,…按职责分工负责。 closing the
+    # item names its units; (X牵头,Y负责): Y shares the work, X leads
+    result, store = build_one(tmp_path, "plan_jizhou_deadlines.txt")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].counts["tasks"] == 7
+    assert owners(store, "一.1") == [("co", "各区人民政府"), ("lead", "市工业和信息化局")]
+    assert owners(store, "一.2") == [("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市发展改革委")]
+    assert owners(store, "一.3") == [("co", "市文化广电旅游局"), ("lead", "市商务局")]  # not 分管副市长
+    assert owners(store, "二.4") == [("co", "市教育局"), ("co", "市财政局"), ("lead", "市人力资源社会保障局")]
+    assert owners(store, "二.5") == [("co", "各区人民政府"), ("lead", "市教育局")]
+    assert owners(store, "二.6") == [("co", "各区人民政府"), ("lead", "市住房和城乡建设局")]  # on a line of its own
+    assert owners(store, "二.7") == [("lead", "各区人民政府")]
+    from kg.store import select
+
+    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    assert texts["二.4"] == "城镇新增就业12万人。"  # the role sentence is not the task's text
+    names = {r["name"] for r in select(store, "SELECT ?name WHERE { ?u a gk:Unit ; skos:prefLabel ?name }")}
+    assert not [n for n in names if "时限" in n or "节点" in n or "领导" in n]
+
+
+def test_a_task_sentence_is_not_read_as_a_role_sentence():
+    from kg.extract.roles import is_role_sentence
+
+    assert is_role_sentence("市人力资源社会保障局牵头,市财政局、市教育局等按职责分工负责")
+    assert is_role_sentence("各区人民政府负责")
+    assert not is_role_sentence("加强组织领导,市政府办公厅牵头")  # 加强组织领导 is no unit
+    assert not is_role_sentence("市财政局、市教育局配合")  # nobody leads
+    assert not is_role_sentence("推动产业链协同配合")

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..datafiles import read_yaml
 from ..model import LeadRule, Roles, UnitMention
-from .units import read_unit_list
+from .units import looks_like_unit, read_unit_list
 
 
 @lru_cache(maxsize=None)
@@ -29,6 +29,14 @@ def _config():
         return sorted(config[key], key=len, reverse=True)
 
     return config, label_re, verbs("lead_verbs"), verbs("support_verbs"), verbs("sole_verbs")
+
+
+@lru_cache(maxsize=None)
+def _other_label_pattern() -> re.Pattern:
+    """A label of something else than units inside a role clause (完成时限:, 时间节点:, 责任领导:): the
+    words of table_other_headers (kg/data/roles.yaml) ending a label; it ends the unit list before it."""
+    words = "|".join(map(re.escape, _config()[0]["table_other_headers"]))
+    return re.compile(r"[;；,，。\s]*(?:【\s*)?[\u4e00-\u9fff]{0,4}(?:" + words + r")\s*(?:[:：]|】)")
 
 
 _GROUP_SEPARATORS = ",，;；:："
@@ -146,6 +154,9 @@ def _read_labelled(clause, matches, labels, rule, offset) -> Roles:
     for index, match in enumerate(matches):
         value_end = matches[index + 1].start() if index + 1 < len(matches) else len(clause)
         value = clause[match.end():value_end]
+        other = _other_label_pattern().search(value)  # (责任单位:X;完成时限:2026年12月底)
+        if other:
+            value = value[:other.start()]
         stripped = value.rstrip(" ;；:：,，。.")
         units = read_unit_list(stripped, offset + match.end())
         if not units:
@@ -175,17 +186,12 @@ def _read_inline(clause, offset, marked: bool = False) -> Roles:
     co_owners: list[UnitMention] = []
     problems = []
     form = "inline"
-    for start, end in parts:
-        piece = clause[start:end]
-        verb_role = None
-        for role, verbs in (("lead", lead_verbs), ("support", support_verbs), ("sole", sole_verbs)):
-            for verb in verbs:
-                if piece.endswith(verb):
-                    verb_role = role
-                    piece = piece[:-len(verb)]
-                    break
-            if verb_role:
-                break
+    pieces = [(start, *_piece_verb(clause[start:end])) for start, end in parts]
+    # (X牵头,Y负责): beside a lead, 负责 is a share of the work, not sole charge
+    led = any(role == "lead" for _, _, role in pieces)
+    for start, piece, verb_role in pieces:
+        if verb_role == "sole" and led:
+            verb_role = "support"
         units = read_unit_list(piece, offset + start)
         if verb_role in ("lead", "sole") or (verb_role is None and not leads):
             leads.extend(units)
@@ -196,6 +202,33 @@ def _read_inline(clause, offset, marked: bool = False) -> Roles:
     if not leads and not co_owners:
         problems.append("no unit found in the role clause")
     return Roles(_dedupe(leads), _dedupe(co_owners, exclude=leads), form, problems)
+
+
+def _piece_verb(piece: str) -> tuple[str, str | None]:
+    """``X、Y配合`` -> (``X、Y``, "support"): the unit list and the role its closing verb gives (None: no verb)."""
+    _, _, lead_verbs, support_verbs, sole_verbs = _config()
+    for role, verbs in (("lead", lead_verbs), ("support", support_verbs), ("sole", sole_verbs)):
+        for verb in verbs:
+            if piece.endswith(verb):
+                return piece[:-len(verb)], role
+    return piece, None
+
+
+def is_role_sentence(sentence: str) -> bool:
+    """Does a sentence only say who does the work (市人社局牵头,市财政局、市教育局等按职责分工负责)?
+
+    Every piece must be a list of units closed by a role verb, and one of them must lead or be in
+    sole charge; a sentence of the task's own (加强组织领导,市政府办公厅牵头) is not one.
+    """
+    pieces = [_piece_verb(sentence[start:end]) for start, end in _split_inline(sentence)]
+    if not pieces or any(role is None for _, role in pieces) or \
+            not any(role in ("lead", "sole") for _, role in pieces):
+        return False
+    for piece, _ in pieces:
+        units = read_unit_list(piece)
+        if not units or not all(looks_like_unit(unit.name) for unit in units):
+            return False
+    return True
 
 
 def _split_inline(clause: str) -> list[tuple[int, int]]:

@@ -89,6 +89,16 @@ def clean_name(name: str) -> str:
     return name.strip("。.:：")
 
 
+def looks_like_unit(name: str) -> bool:
+    """A name ending as an organisation does (市财政局, 各区人民政府, 市各有关部门): what a role
+    sentence outside brackets must list, so that task text is never read as units.
+
+    >>> looks_like_unit("市人力资源社会保障局"), looks_like_unit("市各有关部门"), looks_like_unit("加强组织领导")
+    (True, True, False)
+    """
+    return bool(_ORG_SUFFIX.search(name)) or name.endswith("部门")
+
+
 def is_bare(name: str) -> bool:
     """A list element that is shorthand (a place name without an organisation suffix)."""
     return (bool(name) and len(name) <= 8 and not _ORG_SUFFIX.search(name)
