@@ -155,7 +155,7 @@ def _unbracketed_clause_start(text: str) -> int | None:
     return start
 
 
-_CLAUSE_BOUNDARY = "。;,: \t"
+_CLAUSE_BOUNDARY = "。;,: \t—"  # — : ……建设。——责任单位:X
 
 
 def _depth(text: str, position: int) -> int:
@@ -540,7 +540,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             problems.append(Problem(block.line, f"item {code} names no responsible unit (cut off?); item left out"))
         else:
             head = block.text[:clause.start - 1 if clause.bracketed else clause.start]
-            body = head.rstrip()
+            body = head.rstrip().rstrip("—")  # 推进健康城市建设。——责任单位:X
             role_clause = block.text[clause.start:clause.end]
             if clause.bracketed and not clause.closed:
                 problems.append(Problem(block.line, f"item {code}: unbalanced bracket in its role clause"))

@@ -370,3 +370,32 @@ def test_a_task_sentence_is_not_read_as_a_role_sentence():
     assert not is_role_sentence("加强组织领导,市政府办公厅牵头")  # 加强组织领导 is no unit
     assert not is_role_sentence("市财政局、市教育局配合")  # nobody leads
     assert not is_role_sentence("推动产业链协同配合")
+
+
+def test_sections_as_tasks_labels_without_separators_and_a_dash_before_the_clause(tmp_path):
+    # (一)… items under 一、 parts; 牵头单位:X 责任单位:Y parted by a space; …建设。——责任单位:X
+    result, store = build_one(tmp_path, "plan_linjiang_sections.txt")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].counts["tasks"] == 5
+    assert owners(store, "一.一") == [("co", "各区人民政府"), ("lead", "市商务局")]
+    assert owners(store, "二.二") == [("co", "各区人民政府"), ("lead", "市教育局")]
+    assert owners(store, "二.三") == [("lead", "市卫生健康委")]
+    from kg.store import select
+
+    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    assert texts["二.三"] == "推进健康城市建设。"
+
+
+def test_joint_leads_a_leader_label_and_a_plan_named_by_its_labels(tmp_path):
+    # titled 责任分工; (牵头领导:…;牵头单位:X); (X、Y并列牵头,Z配合); full-width digits; 保持在85%以上
+    result, store = build_one(tmp_path, "plan_donggang_joint_leads.txt")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].kind == "plan" and result.documents[0].counts["tasks"] == 4
+    assert owners(store, "一.1") == [("co", "市科技局"), ("lead", "市工信局")]
+    assert owners(store, "一.2") == [("co", "各区政府"), ("lead", "市工信局"), ("lead", "市科技局")]
+    assert owners(store, "一.3") == [("co", "市工信局"), ("lead", "市数据局")]
+    from kg.store import select
+
+    rows = select(store, """SELECT ?metric ?comparator ?bound WHERE { ?t gk:code "二.4" ; gk:hasTarget ?q .
+                             ?q gk:metric ?metric ; gk:comparator ?comparator ; gk:bound ?bound }""")
+    assert [(r["metric"], r["comparator"], r["bound"]) for r in rows] == [("空气质量优良天数比例", "保持在+以上", "at_least")]
