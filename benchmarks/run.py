@@ -7,7 +7,8 @@ Prints one JSON object: the machine, then per corpus (perturbed copies of the se
 see make_corpus.py, so no cache helps): input MB, build seconds, MB/s, documents/s,
 peak RSS (the whole process tree, sampled every 20 ms, and the largest single
 process), triples, the time of an unchanged rebuild, and p50/p95 latencies of
-`kg tasks --unit 市经信局` and of the queries in benchmarks/queries/ — warm (in one
+`kg tasks --unit 市经信局`, `kg track` (every year), `kg coverage` and of the queries in
+benchmarks/queries/ — warm (in one
 process, store open), cold (a new `kg` process each time), through `kg serve`
 (HTTP, warm), and on rdflib's in-memory store for comparison.
 """
@@ -175,6 +176,20 @@ def bench_queries(out: Path, args) -> dict:
                                               str(out), "--json"], stdout=subprocess.DEVNULL, check=True),
                       args.cold_repeat),
     }
+    from kg.coverage import coverage
+    from kg.track import track
+
+    # the other commands' questions: which promises were missed, which tasks no report states
+    for label, function, command in (
+            ("kg track", lambda: track(store), ["track"]),  # every year: the copies' years are shifted
+            ("kg coverage", lambda: coverage(store), ["coverage"])):
+        results[label] = {
+            "rows": len(function()),
+            "warm": timed(function, args.cold_repeat),
+            "cold": timed(lambda: subprocess.run([sys.executable, "-m", "kg.cli", *command, "--graph", str(out),
+                                                  "--json"], stdout=subprocess.DEVNULL, check=True),
+                          args.cold_repeat),
+        }
     for name, text in QUERIES.items():
         entry: dict = {}
         count = len(list(store.query(text, use_default_graph_as_union=True)))
