@@ -11,6 +11,7 @@ The report of the plan's year and jurisdiction is found by :mod:`kg.link`.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
 import pyoxigraph as ox
 
@@ -23,7 +24,7 @@ _SENTENCE_END = re.compile(r"[。!?！？][”’\"]?$")
 
 def report_end(store: ox.Store, report: str) -> dict | None:
     """The last passage of a report and whether the text is complete (ends with a full stop)."""
-    rows = [r for r in select(store, query("coverage_report_end")) if r["report"] == report]
+    rows = select(store, query("coverage_report_end"), {"report": ox.NamedNode(report)})
     if not rows:
         return None
     last = max(rows, key=lambda r: int(r["start"]))
@@ -34,7 +35,9 @@ def report_end(store: ox.Store, report: str) -> dict | None:
 def coverage(store: ox.Store) -> list[dict]:
     """One entry per plan: linked and unlinked tasks, where the report ends, uncarried commitments."""
     entries = []
-    commitments = select(store, query("coverage_commitments"))
+    commitments: dict[tuple, list] = defaultdict(list)  # (report, year) -> its commitments in text order
+    for row in sorted(select(store, query("coverage_commitments")), key=lambda r: (int(r["line"] or 0), r["commitment"])):
+        commitments[(row["report"], int(row["year"]))].append(row)
     for plan in task_links(store):
         entry = {"plan": plan.plan_file, "year": plan.year, "report": plan.report_file, "tasks": len(plan.tasks),
                  "linked": sum(1 for t in plan.tasks if t["passages"]), "unlinked": [], "after_report_end": [],
@@ -58,8 +61,8 @@ def coverage(store: ox.Store) -> list[dict]:
                 continue
             (entry["unlinked"] if index < cutoff else entry["after_report_end"]).append(_task(task))
         carried = {p for t in plan.tasks for p in t["passages"]}
-        for row in sorted(commitments, key=lambda r: (int(r["line"] or 0), r["commitment"])):
-            if row["report"] == plan.report and int(row["year"]) == plan.year and row["passage"] not in carried:
+        for row in commitments[(plan.report, plan.year)]:
+            if row["passage"] not in carried:
                 entry["uncarried_commitments"].append({"text": row["text"], "indicator": row.get("indicator") or "",
                                                        "line": int(row["line"]) if row.get("line") else None})
         entries.append(entry)

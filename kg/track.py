@@ -23,6 +23,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from .datafiles import query
+from .graph import literal
 from .indicators import base_unit, is_rate, lower_is_better, rules
 from .store import select
 
@@ -92,9 +93,8 @@ def track(store: ox.Store, year: int | None = None, jurisdiction: str | None = N
     """
     commitments: dict[tuple, list] = defaultdict(list)
     results: dict[tuple, list] = defaultdict(list)
-    for row in select(store, query("track_facts")):
-        if year is not None and int(row["year"]) != year:
-            continue
+    bindings = {"year": literal(year, "integer")} if year is not None else None  # asked of the store, not filtered here
+    for row in select(store, query("track_facts"), bindings):
         key = (int(row["year"]), row.get("jurisdiction") or "", row["indicator"])
         if jurisdiction and not key[1].endswith(jurisdiction):
             continue

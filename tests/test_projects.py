@@ -132,3 +132,11 @@ def test_an_unseen_district_is_read_only_where_it_is_a_district():
     assert [unseen_district(t) for t in ("郫都区,", "湖北省襄阳市樊城区", "洪山区", "东西湖区", "南太子湖创新谷二期",
                                          "国家级开发区核心板块", "高新区西区", "核心区", "和平社区", "主城区")] == \
         ["郫都区", "樊城区", "洪山区", "东西湖区", None, None, None, None, None, None]
+
+
+def test_project_located_lists_each_placement_once(seeds_store):
+    # a district is described by every document that names it: over the union of graphs its label
+    # came once per such document (165 rows for 57 placements on the seeds)
+    text = (Path(__file__).parent.parent / "kg" / "queries" / "project_located.rq").read_text(encoding="utf-8")
+    rows = [tuple(sorted(r.items())) for r in select(seeds_store, text)]
+    assert len(rows) == len(set(rows)) >= 53
