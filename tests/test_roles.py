@@ -76,3 +76,21 @@ def test_doctests():
     import kg.extract.roles
 
     assert doctest.testmod(kg.extract.roles).failed == 0
+
+
+def test_a_label_of_something_else_ends_the_unit_list():
+    from kg.extract.roles import read_roles
+    from kg.model import LeadRule
+
+    rule = LeadRule("first_responsible_leads", "", False)
+
+    def names(clause):
+        roles = read_roles(clause, rule)
+        return [u.name for u in roles.leads], [u.name for u in roles.co_owners]
+
+    assert names("责任单位:市发改委,市财政局;完成时限:2026年12月底") == (["市发改委"], ["市财政局"])
+    assert names("责任单位:市发改委,市财政局完成时限:2026年") == (["市发改委"], ["市财政局"])  # no separator
+    assert names("牵头单位:市发改委【完成时限】2026年") == (["市发改委"], [])
+    assert names("牵头单位:市发改委;推进期限:年底前") == (["市发改委"], [])  # a label no list holds
+    assert names("牵头单位:市委全面深化改革领导小组办公室;责任单位:市财政局") == \
+        (["市委全面深化改革领导小组办公室"], ["市财政局"])  # 领导 inside a unit's name is no label

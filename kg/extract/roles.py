@@ -33,10 +33,13 @@ def _config():
 
 @lru_cache(maxsize=None)
 def _other_label_pattern() -> re.Pattern:
-    """A label of something else than units inside a role clause (完成时限:, 时间节点:, 责任领导:): the
-    words of table_other_headers (kg/data/roles.yaml) ending a label; it ends the unit list before it."""
-    words = "|".join(map(re.escape, _config()[0]["table_other_headers"]))
-    return re.compile(r"[;；,，。\s]*(?:【\s*)?[\u4e00-\u9fff]{0,4}(?:" + words + r")\s*(?:[:：]|】)")
+    """A label of something else than units inside a role clause (完成时限:, 【时间节点】, 责任领导:),
+    with the separators before it: other_labels of kg/data/roles.yaml."""
+    config = _config()[0]
+    labels = "|".join(map(re.escape, sorted(config["other_labels"], key=len, reverse=True)))
+    words = "|".join(map(re.escape, config["table_other_headers"]))
+    return re.compile(r"[;；,，。\s]*(?:【\s*)?(?:" + labels + r")\s*(?:[:：]|】)"
+                      r"|(?:^|[;；,，。\s]+)(?:【\s*)?[\u4e00-\u9fff]{0,4}(?:" + words + r")\s*(?:[:：]|】)")
 
 
 _GROUP_SEPARATORS = ",，;；:："
