@@ -81,6 +81,39 @@ def _order(row: dict):
     return (row.get("main") != "true", row["file"], int(row["start"]))
 
 
+FACTS_PER_QUERY = 2000  # facts named in one VALUES block of track_facts.rq
+
+
+def _facts(store: ox.Store, year: int | None, jurisdiction: str | None) -> list[dict]:
+    """The commitments and results that can make a row, each with its quantity, passage, file and
+    jurisdiction (the rows of the one-step query these two steps replace)."""
+    documents = {row["doc"]: row for row in select(store, query("track_documents"))}
+    bindings = {"year": literal(year, "integer")} if year is not None else None  # asked of the store, not filtered here
+    kinds: dict[tuple, set] = defaultdict(set)
+    candidates = []
+    for row in select(store, query("track_candidates"), bindings):
+        document = documents.get(row["doc"])
+        if document is None:
+            continue  # a fact of a part that names no file (as before: never compared)
+        row.update(file=document["file"], jurisdiction=document["jurisdiction"] or "")
+        if jurisdiction and not row["jurisdiction"].endswith(jurisdiction):
+            continue
+        key = (row["year"], row["jurisdiction"], row["indicator"])
+        kinds[key].add(row["kind"])
+        candidates.append(row)
+    kept = {row["fact"]: row for row in candidates
+            if len(kinds[(row["year"], row["jurisdiction"], row["indicator"])]) == 2}
+    facts = []
+    names = sorted(kept)
+    for first in range(0, len(names), FACTS_PER_QUERY):
+        # IRIs read from the store, written back as terms (str of a NamedNode is <iri>, escaped)
+        block = " ".join(str(ox.NamedNode(name)) for name in names[first:first + FACTS_PER_QUERY])
+        text = query("track_facts").replace("VALUES ?fact { }", f"VALUES ?fact {{ {block} }}", 1)
+        for row in select(store, text):
+            facts.append({**kept[row["fact"]], **row})
+    return facts
+
+
 def track(store: ox.Store, year: int | None = None, jurisdiction: str | None = None) -> list[dict]:
     """One row per indicator, year and jurisdiction with a commitment in one document and a result in
     another.
@@ -93,11 +126,8 @@ def track(store: ox.Store, year: int | None = None, jurisdiction: str | None = N
     """
     commitments: dict[tuple, list] = defaultdict(list)
     results: dict[tuple, list] = defaultdict(list)
-    bindings = {"year": literal(year, "integer")} if year is not None else None  # asked of the store, not filtered here
-    for row in select(store, query("track_facts"), bindings):
-        key = (int(row["year"]), row.get("jurisdiction") or "", row["indicator"])
-        if jurisdiction and not key[1].endswith(jurisdiction):
-            continue
+    for row in _facts(store, year, jurisdiction):
+        key = (int(row["year"]), row["jurisdiction"] or "", row["indicator"])
         (commitments if row["kind"] == "commitment" else results)[key].append(row)
     rows = []
     for key in sorted(set(commitments) & set(results)):

@@ -112,6 +112,16 @@ def test_each_fact_is_one_row_however_many_documents_name_its_indicator():
     from kg.store import select
 
     rows = select(store_of("report_2030.txt", "report_2031.txt", "district_report_qingshan_2031.txt"),
-                  query("track_facts"))
+                  query("track_candidates"))
     facts = [row["fact"] for row in rows]
     assert len(facts) == len(set(facts)) > 10
+
+
+def test_the_facts_are_asked_for_in_blocks_with_the_same_rows(monkeypatch):
+    import kg.track
+
+    store = store_of("report_2030.txt", "report_2031.txt",
+                     "district_report_qingshan_2030.txt", "district_report_qingshan_2031.txt")
+    whole = track(store)
+    monkeypatch.setattr(kg.track, "FACTS_PER_QUERY", 3)
+    assert track(store) == whole and len(whole) == 8
