@@ -48,3 +48,23 @@ def test_cross_document_links_are_prov_derivations():
     quads = link_documents(store)
     derived = [q for q in quads if q.predicate.value.endswith("wasDerivedFrom")]
     assert derived and all("/passage/" in q.object.value for q in derived)
+
+
+def test_a_district_plan_is_checked_against_its_district_report(tmp_path):
+    # 江城市青山区's plan for 2031, its district's report and 江城市's report (地区生产总值增长6%左右): the
+    # task 地区生产总值增长5.5%左右 derives from the district's sentence, never from the city's
+    from kg.build import BuildOptions, build
+    from kg.store import open_store, select
+
+    result = build(BuildOptions(inputs=[DATA / name for name in ("plan_qingshan_district_2031.txt",
+                                                                  "district_report_qingshan_2031.txt",
+                                                                  "report_2031.txt")],
+                                out_dir=tmp_path / "out", jobs=1))
+    store = open_store(result.out_dir)
+    links = select(store, "SELECT ?code ?passage WHERE { ?t gk:code ?code ; prov:wasDerivedFrom ?passage }")
+    assert [(r["code"], r["passage"].split("/doc/")[1].split("/")[0]) for r in links] == \
+        [("一.1", "district_report_qingshan_2031")]
+    [entry] = coverage(store)
+    assert (entry["plan"], entry["report"], entry["linked"], entry["tasks"]) == \
+        ("plan_qingshan_district_2031.txt", "district_report_qingshan_2031.txt", 1, 2)
+    assert [t["code"] for t in entry["unlinked"]] == ["一.2"]
