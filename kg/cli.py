@@ -117,12 +117,13 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, graph_di
     Only direct responsibility unless --include-collective.  Example:
     `kg tasks --unit 市经信局 --with 市发改委 --in 武汉市 --year 2025`.
     """
-    from .console import print_tasks
+    from .console import print_tasks, working
     from .lookup import unit_tasks
     from .store import open_store
 
-    rows = unit_tasks(open_store(graph_dir), unit_name, with_name=with_name, include_collective=include_collective,
-                      jurisdiction=jurisdiction, year=year)
+    with working(f"finding the tasks of {unit_name} …"):
+        rows = unit_tasks(open_store(graph_dir), unit_name, with_name=with_name, include_collective=include_collective,
+                          jurisdiction=jurisdiction, year=year)
     print_tasks(rows, unit_name, with_name, as_json)
 
 
@@ -207,11 +208,13 @@ def track(graph_dir, year, jurisdiction, as_json):
     district's, never its city's); status is met, missed or unclear (rules in the README).
     Example: `kg track --year 2024`.
     """
+    from .console import print_track, working
     from .store import open_store
-    from .console import print_track
     from .track import track as run_track
 
-    print_track(run_track(open_store(graph_dir), year, jurisdiction), as_json)
+    with working("reading promises and results …"):
+        rows = run_track(open_store(graph_dir), year, jurisdiction)
+    print_track(rows, as_json)
 
 
 @main.command()
@@ -223,11 +226,13 @@ def coverage(graph_dir, as_json):
     When the report's text stops early, says where and does not count the tasks
     after that point as gaps.
     """
-    from .console import print_coverage
+    from .console import print_coverage, working
     from .coverage import coverage as run_coverage
     from .store import open_store
 
-    print_coverage(run_coverage(open_store(graph_dir)), as_json)
+    with working("matching plan tasks with report sentences …"):
+        entries = run_coverage(open_store(graph_dir))
+    print_coverage(entries, as_json)
 
 
 # --- analyze / serve (issue 4) ----------------------------------------------------------
@@ -244,9 +249,12 @@ def analyze(graph_dir, top, as_json):
     the Louvain communities.
     """
     from .analysis import analyse, print_report
+    from .console import working
     from .store import open_store
 
-    print_report(analyse(open_store(graph_dir)), top=top, as_json=as_json)
+    with working("analysing the collaboration network …"):
+        result = analyse(open_store(graph_dir))
+    print_report(result, top=top, as_json=as_json)
 
 
 @main.command()

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sys
+from contextlib import contextmanager
 
 import click
 from rich.console import Console
@@ -27,6 +28,17 @@ class _Stdout:
 
 stdout = _Stdout()
 stderr = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def working(message: str):
+    """A spinner on stderr while a command reads the graph (seconds on thousands of documents);
+    only on a terminal, so pipes, logs and --json output stay as they are."""
+    if not stderr.is_terminal:
+        yield
+        return
+    with stderr.status(message, spinner="dots"):
+        yield
 
 
 class BuildProgress:

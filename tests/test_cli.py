@@ -166,3 +166,19 @@ def test_a_large_build_lists_only_the_documents_that_need_a_look(runner, tmp_pat
     assert result.exit_code == 1  # one input failed
     assert "unreadable.txt" in result.output and "all 31 plan documents" in result.output
     assert "plan07.txt" not in result.output  # the good ones are summed by kind, not listed
+
+
+def test_a_spinner_shows_on_a_terminal_only(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import kg.console
+    from kg.console import working
+
+    for terminal, shown in ((True, True), (False, False)):
+        screen = io.StringIO()
+        monkeypatch.setattr(kg.console, "stderr", Console(file=screen, force_terminal=terminal, width=80))
+        with working("reading promises and results …"):
+            pass
+        assert ("reading promises and results" in screen.getvalue()) is shown
