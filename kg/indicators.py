@@ -92,6 +92,14 @@ def with_subject(metric: str, subject_indicator: str) -> str:
 
 
 def lower_is_better(indicator: str) -> bool:
+    """Is a smaller figure better? 居民消费价格涨幅, 城镇调查失业率 yes; 单位GDP能耗下降 no (its figure is
+    the size of the decrease), nor 城镇新增就业.
+
+    >>> [lower_is_better(i) for i in ("居民消费价格涨幅", "城镇调查失业率", "单位地区生产总值能耗下降", "城镇新增就业")]
+    [True, True, False, False]
+    """
+    if indicator.endswith(tuple(rules()["decrease_endings"])):
+        return False
     return any(word in indicator for word in rules()["lower_is_better"])
 
 

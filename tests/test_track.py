@@ -125,3 +125,25 @@ def test_the_facts_are_asked_for_in_blocks_with_the_same_rows(monkeypatch):
     whole = track(store)
     monkeypatch.setattr(kg.track, "FACTS_PER_QUERY", 3)
     assert track(store) == whole and len(whole) == 8
+
+
+def test_a_decrease_is_better_the_larger_it_is():
+    # 单位GDP能耗下降: the figure is the size of the decrease; 失业率 and 涨幅 are levels where less is better
+    assert judge(Decimal("2.5"), "%", "exactly", Decimal(3), "%", "单位地区生产总值能耗下降") == "met"
+    assert judge(Decimal(5), "%", "exactly", Decimal(4), "%", "PM2.5平均浓度下降") == "missed"
+    assert judge(Decimal(3), "%", "about", Decimal("3.6"), "%", "居民消费价格涨幅") == "missed"
+
+
+def test_another_citys_reports_in_their_own_words():
+    # 西陵市: 工作安排 for 重点工作, 主要预期目标为, 全市生产总值, 新增城镇就业, 单位GDP能耗下降
+    rows = track(store_of("report_xiling_2030.txt", "report_xiling_2031.txt"), 2030)
+    found = {r["indicator"]: (r["target_value"], r["actual_value"], r["status"]) for r in rows}
+    assert found == {
+        "地区生产总值增长": (5.5, 5.3, "met"),  # 5.5%左右: within 0.5 points
+        "一般公共预算收入增长": (4, 3.2, "missed"),
+        "城镇调查失业率": (5, 4.8, "met"),  # 控制在5%以内
+        "单位地区生产总值能耗下降": (2.5, 3, "met"),
+        "新增城镇就业": (25, 27.6, "met"),
+        "新建改建城市道路": (80, 85, "met"),
+    }
+    assert {r["jurisdiction"] for r in rows} == {"西陵市"}
