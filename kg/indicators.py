@@ -24,14 +24,16 @@ def rules() -> dict:
 
 
 def _strip(name: str, prefixes: list[str], suffixes: list[str]) -> str:
+    """``name`` without the words of how it was reached or promised; "" when it held nothing else
+    (力争达到: another figure for the quantity before it)."""
     changed = True
     while changed and name:
         changed = False
         for word in prefixes:
-            if name.startswith(word) and len(name) > len(word):
+            if name.startswith(word):
                 name, changed = name[len(word):], True
         for word in suffixes:
-            if name.endswith(word) and len(name) > len(word):
+            if name.endswith(word):
                 name, changed = name[:-len(word)], True
     return name.strip(" ,，:：\"“”")
 
@@ -79,16 +81,20 @@ def indicator_name(metric: str) -> str | None:
 def with_subject(metric: str, subject_indicator: str) -> str:
     """A bare change phrase (增长) completed by the subject of the quantity before it.
 
-    >>> with_subject("增长", "地区生产总值")
+    >>> with_subject("增长", "地区生产总值"), with_subject("比上年增长", "地区生产总值")
+    ('地区生产总值增长', '地区生产总值增长')
+    >>> with_subject("力争", "地区生产总值增长")  # 增长6%以上,力争达到7%: a higher figure, same indicator
     '地区生产总值增长'
     """
     config = rules()
+    change = _strip(metric.strip(), config["strip_prefix"], config["strip_suffix"])
+    if not change:
+        return subject_indicator
     subject = subject_indicator
     for word in config["bare"]:
         if subject.endswith(word):
             subject = subject[:-len(word)]
-    change = _strip(metric.strip(), config["strip_prefix"], config["strip_suffix"]) or metric.strip()
-    return subject + change
+    return indicator_name(subject + change) or subject + change
 
 
 def lower_is_better(indicator: str) -> bool:
