@@ -26,15 +26,18 @@ class Gazetteer:
     index: dict[tuple[str, str], str]  # (jurisdiction, any name) -> canonical name
     type_patterns: list[tuple[str, re.Pattern]]
     collectives: dict[tuple[str, str], list[str]]
+    variants: dict[str, str] = field(default_factory=dict)  # any written name -> canonical, in any city
 
     def canonical(self, name: str, jurisdiction: str) -> str | None:
-        key = self.index.get((jurisdiction, name))
+        # 武汉市经信局 -> 市经信局
+        local = "市" + name[len(jurisdiction):] if jurisdiction and name.startswith(jurisdiction) else None
+        key = self.index.get((jurisdiction, name)) or (local and self.index.get((jurisdiction, local)))
         if key:
             return key
-        # 武汉市经信局 -> 市经信局
-        if jurisdiction and name.startswith(jurisdiction):
-            return self.index.get((jurisdiction, "市" + name[len(jurisdiction):]))
-        return None
+        if (jurisdiction, name) in self.rows_by_key or (local and (jurisdiction, local) in self.rows_by_key):
+            return None
+        # a city the gazetteer does not hold: the names every city gives one department
+        return self.variants.get(name) or (local and self.variants.get(local)) or None
 
     def unit_type(self, name: str) -> str:
         for type_name, pattern in self.type_patterns:
@@ -56,7 +59,11 @@ def load_gazetteer() -> Gazetteer:
     collectives = {}
     for entry in read_yaml("collectives.yaml") or []:
         collectives[(entry["jurisdiction"], entry["name"])] = list(entry.get("members") or [])
-    return Gazetteer(rows_by_key, index, types, collectives)
+    variants = {}
+    for row in read_tsv("unit_name_variants.tsv"):
+        for name in [row["name"]] + [v for v in (row["variants"] or "").split("|") if v]:
+            variants[name] = row["name"]
+    return Gazetteer(rows_by_key, index, types, collectives, variants)
 
 
 @dataclass

@@ -63,9 +63,9 @@ def test_unit_types_of_units_no_gazetteer_holds(tmp_path):
 def test_inline_roles_with_full_width_punctuation(tmp_path):
     result, store = build_one(tmp_path, "plan_changsha_inline.txt")
     assert result.exit_code == 0
-    assert owners(store, "一.一") == [("co", "市统计局"), ("lead", "市发展改革委")]
+    assert owners(store, "一.一") == [("co", "市统计局"), ("lead", "市发改委")]
     assert owners(store, "一.二") == [("lead", "市商务局")]
-    assert owners(store, "二.1") == [("co", "各区县(市)人民政府"), ("lead", "市住房城乡建设局"), ("lead", "市发展改革委")]
+    assert owners(store, "二.1") == [("co", "各区县(市)人民政府"), ("lead", "市住建局"), ("lead", "市发改委")]
     assert owners(store, "二.2") == [("co", "市科技局"), ("co", "市财政局"), ("lead", "湘江新区管委会")]
 
 
@@ -137,13 +137,12 @@ def test_a_unit_marked_lead_in_brackets_leads(tmp_path):
     assert result.exit_code == 0 and result.conforms
     assert result.documents[0].counts["tasks"] == 5 and result.documents[0].problems == []
     # the clause wraps onto the next line: its last unit is still read
-    assert owners(store, "一.1") == [("co", "各县(市)区政府"), ("co", "市自然资源规划局"),
-                                     ("co", "市财政局"), ("lead", "市发展改革委")]
-    assert owners(store, "二.3") == [("co", "市税务局"), ("co", "市经济和信息化局"), ("lead", "市科技局")]
+    assert owners(store, "一.1") == [("co", "各县(市)区政府"), ("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市发改委")]
+    assert owners(store, "二.3") == [("co", "市税务局"), ("co", "市经信局"), ("lead", "市科技局")]
     # "(并列牵头)" closes a run joined by 、: both lead
     assert owners(store, "二.4") == [("co", "市财政局"), ("lead", "市教育局"), ("lead", "市科技局")]
     # a marker inside a bracketed clause, and the task text without the clause
-    assert owners(store, "二.5") == [("co", "市科技局"), ("lead", "市发展改革委")]
+    assert owners(store, "二.5") == [("co", "市科技局"), ("lead", "市发改委")]
     from kg.store import select
 
     texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
@@ -157,9 +156,9 @@ def test_a_responsibility_table_with_tab_separated_cells(tmp_path):
     assert result.documents[0].counts["tasks"] == 5 and result.documents[0].counts["targets"] == 5
     assert owners(store, "一.1") == [("co", "市统计局"), ("lead", "市发改委")]
     assert owners(store, "二.3") == [("co", "市教育局"), ("co", "市财政局"), ("lead", "市人社局")]
-    assert owners(store, "二.4") == [("lead", "市住房城乡建设局")]  # an empty 责任单位 cell
+    assert owners(store, "二.4") == [("lead", "市住建局")]  # an empty 责任单位 cell
     # no 牵头单位 in the row: the plan's lead rule (here the assumed first-listed) decides
-    assert owners(store, "二.5") == [("lead", "市住房城乡建设局")]
+    assert owners(store, "二.5") == [("lead", "市住建局")]
     from kg.store import select
 
     rows = select(store, "SELECT ?text ?start ?end WHERE { ?t gk:code \"二.3\" ; gk:text ?text ; gk:startOffset ?start ; gk:endOffset ?end }")
@@ -174,10 +173,8 @@ def test_a_table_aligned_with_spaces_whose_cells_wrap_onto_the_next_line(tmp_pat
     result, store = build_one(tmp_path, "plan_nanning_layout.txt")
     assert result.exit_code == 0 and result.conforms and result.documents[0].problems == []
     assert result.documents[0].counts["tasks"] == 4
-    assert owners(store, "一.2") == [("co", "市教育局"), ("co", "市财政局"), ("co", "市退役军人事务局"),
-                                    ("lead", "市人力资源社会保障局")]
-    assert owners(store, "二.3") == [("co", "市交通运输局"), ("co", "市自然资源局"), ("co", "邕宁区人民政府"),
-                                    ("lead", "市发展改革委")]
+    assert owners(store, "一.2") == [("co", "市教育局"), ("co", "市财政局"), ("co", "市退役军人局"), ("lead", "市人社局")]
+    assert owners(store, "二.3") == [("co", "市交通运输局"), ("co", "市自然资源局"), ("co", "邕宁区人民政府"), ("lead", "市发改委")]
     from kg.store import select
 
     rows = select(store, """SELECT ?text ?value ?start WHERE { ?t gk:code "二.3" ; gk:text ?text ;
@@ -191,7 +188,7 @@ def test_a_spreadsheet_table_with_cells_of_several_lines(tmp_path):
     # a tab-separated export whose cells hold line breaks: the cell goes on, quoted, on the next line
     result, store = build_one(tmp_path, "plan_liuzhou_multiline_cells.txt")
     assert result.exit_code == 0 and result.conforms and result.documents[0].counts["tasks"] == 3
-    assert owners(store, "1") == [("co", "市发展改革委"), ("co", "市商务局"), ("lead", "市工业和信息化局")]
+    assert owners(store, "1") == [("co", "市发改委"), ("co", "市商务局"), ("lead", "市工信局")]
     assert owners(store, "2") == [("co", "市通信发展管理办公室"), ("lead", "市大数据发展局")]
     from kg.store import select
 
@@ -215,8 +212,8 @@ def test_role_labels_in_lenticular_brackets_need_no_colon(tmp_path):
                                "1.地区生产总值增长6%左右。【牵头单位】市发展改革委【责任单位】市统计局、市财政局\n"
                                "2.城镇新增就业10万人。【牵头单位】市人力资源社会保障局\n")
     assert result.exit_code == 0 and result.documents[0].kind == "plan"
-    assert owners(store, "一.1") == [("co", "市统计局"), ("co", "市财政局"), ("lead", "市发展改革委")]
-    assert owners(store, "一.2") == [("lead", "市人力资源社会保障局")]
+    assert owners(store, "一.1") == [("co", "市统计局"), ("co", "市财政局"), ("lead", "市发改委")]
+    assert owners(store, "一.2") == [("lead", "市人社局")]
 
 
 def test_a_table_whose_targets_have_a_column_of_their_own(tmp_path):
@@ -232,7 +229,7 @@ def test_a_table_whose_targets_have_a_column_of_their_own(tmp_path):
                             gk:hasTarget [ gk:metric ?metric ; gk:value ?value ] }""")
     assert [(r["text"], r["metric"], r["value"]) for r in rows] == [
         ("扩大有效投资。新开工亿元以上项目300个", "新开工亿元以上项目", "300")]  # 李四, 2026年12月: not text
-    assert owners(store, "一.1") == [("co", "市发展改革委"), ("lead", "市商务局")]
+    assert owners(store, "一.1") == [("co", "市发改委"), ("lead", "市商务局")]
 
 
 def test_two_district_plans_have_units_of_their_own(tmp_path):
@@ -347,12 +344,12 @@ def test_deadlines_in_the_role_clause_and_role_sentences_outside_brackets(tmp_pa
     result, store = build_one(tmp_path, "plan_jizhou_deadlines.txt")
     assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
     assert result.documents[0].counts["tasks"] == 7
-    assert owners(store, "一.1") == [("co", "各区人民政府"), ("lead", "市工业和信息化局")]
-    assert owners(store, "一.2") == [("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市发展改革委")]
-    assert owners(store, "一.3") == [("co", "市文化广电旅游局"), ("lead", "市商务局")]  # not 分管副市长
-    assert owners(store, "二.4") == [("co", "市教育局"), ("co", "市财政局"), ("lead", "市人力资源社会保障局")]
+    assert owners(store, "一.1") == [("co", "各区人民政府"), ("lead", "市工信局")]
+    assert owners(store, "一.2") == [("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市发改委")]
+    assert owners(store, "一.3") == [("co", "市文旅局"), ("lead", "市商务局")]  # not 分管副市长
+    assert owners(store, "二.4") == [("co", "市教育局"), ("co", "市财政局"), ("lead", "市人社局")]
     assert owners(store, "二.5") == [("co", "各区人民政府"), ("lead", "市教育局")]
-    assert owners(store, "二.6") == [("co", "各区人民政府"), ("lead", "市住房和城乡建设局")]  # on a line of its own
+    assert owners(store, "二.6") == [("co", "各区人民政府"), ("lead", "市住建局")]  # on a line of its own
     assert owners(store, "二.7") == [("lead", "各区人民政府")]
     from kg.store import select
 
@@ -379,7 +376,7 @@ def test_sections_as_tasks_labels_without_separators_and_a_dash_before_the_claus
     assert result.documents[0].counts["tasks"] == 5
     assert owners(store, "一.一") == [("co", "各区人民政府"), ("lead", "市商务局")]
     assert owners(store, "二.二") == [("co", "各区人民政府"), ("lead", "市教育局")]
-    assert owners(store, "二.三") == [("lead", "市卫生健康委")]
+    assert owners(store, "二.三") == [("lead", "市卫健委")]
     from kg.store import select
 
     texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
@@ -399,3 +396,22 @@ def test_joint_leads_a_leader_label_and_a_plan_named_by_its_labels(tmp_path):
     rows = select(store, """SELECT ?metric ?comparator ?bound WHERE { ?t gk:code "二.4" ; gk:hasTarget ?q .
                              ?q gk:metric ?metric ; gk:comparator ?comparator ; gk:bound ?bound }""")
     assert [(r["metric"], r["comparator"], r["bound"]) for r in rows] == [("空气质量优良天数比例", "保持在+以上", "at_least")]
+
+
+def test_one_department_written_three_ways_is_one_unit(tmp_path):
+    # 北川市 is no city of the gazetteer: 市发展和改革委员会, 市发改委 and 市发展改革委 are still one unit
+    # (kg/data/unit_name_variants.tsv), its names as written kept as labels
+    from kg.lookup import unit_tasks
+    from kg.store import select
+
+    result, store = build_one(tmp_path, "plan_beichuan_name_variants.txt")
+    assert result.exit_code == 0 and result.conforms
+    rows = select(store, "SELECT ?unit ?label WHERE { ?unit a gk:Unit ; rdfs:label ?label }")
+    units: dict = {}
+    for row in rows:
+        units.setdefault(row["unit"].rsplit("/", 1)[-1], set()).add(row["label"])
+    assert units == {"市发改委": {"市发展和改革委员会", "市发改委", "市发展改革委"},
+                     "市经信局": {"市经济和信息化局", "市经信局"}, "市财政局": {"市财政局"}}
+    assert all("/unit/北川市/" in row["unit"] for row in rows)
+    assert owners(store, "一.3") == [("co", "市发改委"), ("lead", "市经信局")]
+    assert sorted(t["code"] for t in unit_tasks(store, "市发展和改革委员会")) == ["一.1", "一.2", "一.3"]
