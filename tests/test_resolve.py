@@ -64,3 +64,16 @@ def test_gazetteer_types_are_known():
     gazetteer = load_gazetteer()
     assert gazetteer.unit_type("团市委") == "PeoplesOrganisation"
     assert gazetteer.unit_type("市中级人民法院") == "JudicialOrgan"
+
+
+def test_name_variants_apply_in_a_city_and_a_district_the_gazetteer_does_not_hold():
+    from kg.model import UnitMention
+
+    district = UnitResolver("江城市青山区")
+    keys = {district.resolve(UnitMention(name)).key for name in ("区发展和改革局", "区发改局", "区发展改革局")}
+    assert keys == {"区发改局"}
+    city = UnitResolver("江城市")
+    assert city.resolve(UnitMention("江城市卫生健康委员会")).key == "市卫健委"  # the city's name dropped first
+    assert city.resolve(UnitMention("市工业和信息化局")).key == "市工信局"  # not 市经信局: a city's own choice
+    wuhan = UnitResolver("武汉市")
+    assert wuhan.resolve(UnitMention("武汉市发展和改革委员会")).key == "市发改委"  # the gazetteer first
