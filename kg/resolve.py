@@ -34,9 +34,7 @@ class Gazetteer:
         key = self.index.get((jurisdiction, name)) or (local and self.index.get((jurisdiction, local)))
         if key:
             return key
-        if (jurisdiction, name) in self.rows_by_key or (local and (jurisdiction, local) in self.rows_by_key):
-            return None
-        # a city the gazetteer does not hold: the names every city gives one department
+        # a name the gazetteer does not hold: the names every city gives one department
         return self.variants.get(name) or (local and self.variants.get(local)) or None
 
     def unit_type(self, name: str) -> str:
