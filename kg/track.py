@@ -82,6 +82,7 @@ def _order(row: dict):
 
 
 FACTS_PER_QUERY = 2000  # facts named in one VALUES block of track_facts.rq
+_FACTS_SLOT = "VALUES ?fact { }"  # where track_facts.rq takes them
 
 
 def _facts(store: ox.Store, year: int | None, jurisdiction: str | None) -> list[dict]:
@@ -105,11 +106,13 @@ def _facts(store: ox.Store, year: int | None, jurisdiction: str | None) -> list[
             if len(kinds[(row["year"], row["jurisdiction"], row["indicator"])]) == 2}
     facts = []
     names = sorted(kept)
+    template = query("track_facts")
+    if _FACTS_SLOT not in template:
+        raise AssertionError(f"track_facts.rq has lost its {_FACTS_SLOT!r} line")
     for first in range(0, len(names), FACTS_PER_QUERY):
         # IRIs read from the store, written back as terms (str of a NamedNode is <iri>, escaped)
         block = " ".join(str(ox.NamedNode(name)) for name in names[first:first + FACTS_PER_QUERY])
-        text = query("track_facts").replace("VALUES ?fact { }", f"VALUES ?fact {{ {block} }}", 1)
-        for row in select(store, text):
+        for row in select(store, template.replace(_FACTS_SLOT, f"VALUES ?fact {{ {block} }}", 1)):
             facts.append({**kept[row["fact"]], **row})
     return facts
 
