@@ -142,9 +142,10 @@ def _role_sentence_start(text: str) -> int | None:
 
 def _unbracketed_clause_start(text: str) -> int | None:
     """Where a run of role labels outside brackets (``牵头单位:X;责任单位:Y``) closing ``text`` starts."""
+    # a label opens a clause after a boundary; 【牵头单位】 brings its own, so the character before the
+    # label's word is tested, not the one before its bracket
     labels = [m for m in role_label_pattern().finditer(text)
-              if (m.start() == 0 or text[m.start() - 1] in _CLAUSE_BOUNDARY or text[m.start()] == "【")
-              and _depth(text, m.start()) == 0]
+              if (m.start(1) == 0 or text[m.start(1) - 1] in _CLAUSE_BOUNDARY) and _depth(text, m.start()) == 0]
     if not labels:
         return None
     start = labels[-1].start()
@@ -155,7 +156,7 @@ def _unbracketed_clause_start(text: str) -> int | None:
     return start
 
 
-_CLAUSE_BOUNDARY = "。;,: \t—"  # — : ……建设。——责任单位:X
+_CLAUSE_BOUNDARY = "。;,: \t—【"  # — : ……建设。——责任单位:X
 
 
 def _depth(text: str, position: int) -> int:
