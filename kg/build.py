@@ -644,7 +644,9 @@ class _StoreLoader:
         store = ox.Store(str(self.tmp / STORE_DIR))
         parts = [self.tmp / CACHE_DIR / f"{key}.nq" for _, key in self.built] + [self.cross_path]
         for data in _slices(parts, self.LOAD_SLICE):
-            store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+            # lenient: these N-Quads were written by Oxigraph's own serializer in this build or an
+            # earlier one, so checking every IRI again only costs time (about a tenth of the load)
+            store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS, lenient=True)
         self.mode = "bulk"
         return store
 
@@ -674,8 +676,8 @@ class _StoreLoader:
         for graph in sorted(dropped | {CROSS_GRAPH.value}):
             store.remove_graph(ox.NamedNode(graph))
         for _, key in added:
-            store.load(path=str(self.tmp / CACHE_DIR / f"{key}.nq"), format=ox.RdfFormat.N_QUADS)
-        store.load(path=str(self.cross_path), format=ox.RdfFormat.N_QUADS)
+            store.load(path=str(self.tmp / CACHE_DIR / f"{key}.nq"), format=ox.RdfFormat.N_QUADS, lenient=True)
+        store.load(path=str(self.cross_path), format=ox.RdfFormat.N_QUADS, lenient=True)
         self.mode = "update"
         return store
 

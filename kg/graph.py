@@ -236,7 +236,8 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
         sink.add(node, gk("code"), literal(item.code))
         sink.add(node, gk("text"), literal(item.body))
         if item.role_clause is not None:
-            sink.add(node, gk("roleText"), literal(item.role_clause))
+            role_text = item.role_clause + (f"。{item.role_sentence}" if item.role_sentence else "")
+            sink.add(node, gk("roleText"), literal(role_text))
         sink.add(node, gk("inDocument"), doc)
         if item.part_number in part_nodes:
             sink.add(node, gk("inPart"), part_nodes[item.part_number])

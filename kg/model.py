@@ -83,6 +83,13 @@ class PlanItem:
         return self.full_text.rfind(self.role_clause) if self.role_clause else -1
 
     full_text: str = ""
+    # a sentence naming more units after the bracketed clause: …(牵头单位:X)。各区人民政府负责。
+    role_sentence: str | None = None
+
+    @property
+    def role_sentence_start(self) -> int:
+        """Offset of the role sentence in the joined text (-1: none)."""
+        return self.full_text.rfind(self.role_sentence) if self.role_sentence else -1
 
 
 @dataclass

@@ -88,6 +88,8 @@ class RoleClause(NamedTuple):
     end: int
     closed: bool  # False: cut off (an opened bracket never closed, or labels not ended by 。)
     bracketed: bool  # (牵头单位:X;…) rather than 牵头单位:X;… closing the item
+    # a role sentence after the bracketed clause (…建设(牵头单位:X)。各区人民政府负责。): its span
+    sentence: tuple[int, int] | None = None
 
 
 def find_role_clause(text: str) -> RoleClause | None:
@@ -99,21 +101,9 @@ def find_role_clause(text: str) -> RoleClause | None:
     (``…。责任单位:市商务局(牵头),市文化和旅游局。``, 合肥's convention) is the clause,
     closed once it ends with ``。``.
     """
-    stripped = text.rstrip(" 。.;;\n")
-    if stripped.endswith(")"):
-        depth = 0
-        for i in range(len(stripped) - 1, -1, -1):
-            ch = stripped[i]
-            if ch == ")":
-                depth += 1
-            elif ch == "(":
-                depth -= 1
-                if depth == 0:
-                    inside = stripped[i + 1:len(stripped) - 1]
-                    # "(牵头)" after a unit names it lead inside a list: never a role clause of its own
-                    if role_word_pattern().search(inside) and not lead_marker_pattern().fullmatch(stripped[i:]):
-                        return RoleClause(i + 1, len(stripped) - 1, closed=True, bracketed=True)
-                    break
+    bracket = _closing_bracket_clause(text)
+    if bracket is not None:
+        return bracket
     # an unclosed "(牵头单位…" / "(责任单位…" / "(X牵头…" near the end
     last_open = text.rfind("(")
     if last_open >= 0 and ")" not in text[last_open:]:
@@ -123,8 +113,32 @@ def find_role_clause(text: str) -> RoleClause | None:
     start = _unbracketed_clause_start(text)
     if start is None:
         start = _role_sentence_start(text)
+        before = _closing_bracket_clause(text[:start]) if start is not None else None
+        if before is not None:  # (牵头单位:X)。各区人民政府负责。: both name the task's units
+            return before._replace(sentence=(start, len(text.rstrip(" \n"))))
     if start is not None:
         return RoleClause(start, len(text.rstrip(" \n")), closed=text.rstrip().endswith("。"), bracketed=False)
+    return None
+
+
+def _closing_bracket_clause(text: str) -> RoleClause | None:
+    """The bracket group closing ``text`` (before its last 。), when it names a role."""
+    stripped = text.rstrip(" 。.;;\n")
+    if not stripped.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(stripped) - 1, -1, -1):
+        ch = stripped[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            depth -= 1
+            if depth == 0:
+                inside = stripped[i + 1:len(stripped) - 1]
+                # "(牵头)" after a unit names it lead inside a list: never a role clause of its own
+                if role_word_pattern().search(inside) and not lead_marker_pattern().fullmatch(stripped[i:]):
+                    return RoleClause(i + 1, len(stripped) - 1, closed=True, bracketed=True)
+                return None
     return None
 
 
@@ -537,12 +551,13 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
         seen_codes.add(code)
         clause = find_role_clause(block.text)
         if clause is None:
-            body, role_clause = block.text.strip(), None
+            body, role_clause, role_sentence = block.text.strip(), None, None
             problems.append(Problem(block.line, f"item {code} names no responsible unit (cut off?); item left out"))
         else:
             head = block.text[:clause.start - 1 if clause.bracketed else clause.start]
             body = head.rstrip().rstrip("—")  # 推进健康城市建设。——责任单位:X
             role_clause = block.text[clause.start:clause.end]
+            role_sentence = block.text[clause.sentence[0]:clause.sentence[1]] if clause.sentence else None
             if clause.bracketed and not clause.closed:
                 problems.append(Problem(block.line, f"item {code}: unbalanced bracket in its role clause"))
         if not body.strip():
@@ -550,7 +565,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             continue
         items.append(PlanItem(
             code=code, part_number=part.number, item_number=block.number,
-            number_as_printed=block.numeral, body=body, role_clause=role_clause,
+            number_as_printed=block.numeral, body=body, role_clause=role_clause, role_sentence=role_sentence,
             start=block.start, end=block.end or block.start + len(block.text), line=block.line,
             part_title=part.title,
             section_number=section.number if section else None,

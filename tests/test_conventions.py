@@ -340,10 +340,10 @@ def test_role_clauses_named_by_any_label_of_the_role_vocabulary():
 
 def test_deadlines_in_the_role_clause_and_role_sentences_outside_brackets(tmp_path):
     # (责任单位:X;完成时限:2026年12月底): the deadline is no unit; 市人社局牵头,…按职责分工负责。 closing the
-    # item names its units; (X牵头,Y负责): Y shares the work, X leads
+    # item names its units, after a bracketed clause too; (X牵头,Y负责): Y shares the work, X leads
     result, store = build_one(tmp_path, "plan_jizhou_deadlines.txt")
     assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
-    assert result.documents[0].counts["tasks"] == 7
+    assert result.documents[0].counts["tasks"] == 8
     assert owners(store, "一.1") == [("co", "各区人民政府"), ("lead", "市工信局")]
     assert owners(store, "一.2") == [("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市发改委")]
     assert owners(store, "一.3") == [("co", "市文旅局"), ("lead", "市商务局")]  # not 分管副市长
@@ -351,6 +351,8 @@ def test_deadlines_in_the_role_clause_and_role_sentences_outside_brackets(tmp_pa
     assert owners(store, "二.5") == [("co", "各区人民政府"), ("lead", "市教育局")]
     assert owners(store, "二.6") == [("co", "各区人民政府"), ("lead", "市住建局")]  # on a line of its own
     assert owners(store, "二.7") == [("lead", "各区人民政府")]
+    # (牵头单位:X)。各区人民政府负责。: the bracket's lead is kept beside the sentence's units
+    assert owners(store, "二.8") == [("co", "各区人民政府"), ("lead", "市城管局")]
     from kg.store import select
 
     texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}

@@ -6,7 +6,7 @@ from ..model import PlanExtraction, Problem, Task
 from ..read import SourceText
 from ..segment import segment_plan
 from .quantities import read_quantities
-from .roles import find_lead_rule, read_roles
+from .roles import find_lead_rule, read_roles, with_role_sentence
 
 
 def extract_plan(source: SourceText) -> PlanExtraction:
@@ -24,6 +24,8 @@ def extract_plan(source: SourceText) -> PlanExtraction:
         if item.role_clause is not None:
             clause_start = item.role_clause_start
             roles = read_roles(item.role_clause, lead_rule, offset=clause_start)
+            if item.role_sentence is not None:
+                roles = with_role_sentence(roles, item.role_sentence, lead_rule, item.role_sentence_start)
             for mention in roles.leads + roles.co_owners:
                 start, end = mention.start, mention.end
                 mention.start = item.to_document(start)

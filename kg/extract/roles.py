@@ -120,6 +120,23 @@ def read_roles(clause: str, rule: LeadRule, offset: int = 0) -> Roles:
     return _marked_leads(roles, clause, marks, offset) if marks else roles
 
 
+def with_role_sentence(roles: Roles, sentence: str, rule: LeadRule, offset: int = 0) -> Roles:
+    """The roles of a bracketed clause and of a role sentence after it, together.
+
+    ``…(牵头单位:X)。各区人民政府负责。``: X leads and the districts share the work; a unit the
+    sentence names with a lead verb (``Y牵头``) leads as well.
+    """
+    more = read_roles(sentence, rule, offset)
+    leads_named = any(role == "lead" for _, role in (_piece_verb(sentence[start:end])
+                                                      for start, end in _split_inline(sentence)))
+    if roles.leads and not leads_named:
+        leads, co_owners = roles.leads, roles.co_owners + more.leads + more.co_owners
+    else:
+        leads, co_owners = roles.leads + more.leads, roles.co_owners + more.co_owners
+    return Roles(_dedupe(leads), _dedupe(co_owners, exclude=leads), roles.form + ", with role sentence",
+                 roles.problems + more.problems)
+
+
 def _blank_lead_markers(clause: str) -> tuple[str, list[int]]:
     """The clause with each ``(牵头)`` after a unit blanked out (offsets kept), and where each was."""
     marks = [match.start() for match in lead_marker_pattern().finditer(clause)]
