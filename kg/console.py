@@ -140,6 +140,9 @@ def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: boo
     table.add_column("task", overflow="fold", ratio=3)
     table.add_column("targets", overflow="fold", ratio=2)
     table.add_column("with (* = lead)", overflow="fold", ratio=2)
+    with_deadlines = any(row.get("deadline_text") for row in rows)
+    if with_deadlines:
+        table.add_column("due", no_wrap=True)
     for row in rows:
         targets = "; ".join(_target_text(t) for t in row["targets"])
         others = [u for u in row["units"] if u["name"] != row["unit"]]
@@ -147,7 +150,10 @@ def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: boo
         if len(others) > 6:
             with_text += f" +{len(others) - 6}"
         role = row["role"] + (f" ({row['via']})" if row.get("via") else "")
-        table.add_row(Text(row["code"]), Text(role), Text(row["text"]), Text(targets), Text(with_text))
+        cells = [Text(row["code"]), Text(role), Text(row["text"]), Text(targets), Text(with_text)]
+        if with_deadlines:
+            cells.append(Text(row.get("deadline") or row.get("deadline_text") or ""))
+        table.add_row(*cells)
     stdout.print(table)
     if len(places) > 1:
         shown = "、".join(places[:5]) + (" …" if len(places) > 5 else "")

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from .extract.deadlines import deadline_date
 from .model import DocumentInfo, PlanExtraction, Quantity, Unit
 from .ns import GK, ID, ORG, PREFIXES
 from .read import SourceText
@@ -228,6 +229,7 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
         sink.add(node, gk("inDocument"), doc)
 
     resolver = UnitResolver(info.jurisdiction)
+    plan_year = info.years[0] if len(info.years) == 1 else None  # a deadline's year when it gives none
     for task in extraction.tasks:
         item = task.item
         suffix = "-dup" if item.code.endswith("'") else ""
@@ -238,6 +240,11 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
         if item.role_clause is not None:
             role_text = item.role_clause + (f"。{item.role_sentence}" if item.role_sentence else "")
             sink.add(node, gk("roleText"), literal(role_text))
+        if task.deadline is not None:
+            sink.add(node, gk("deadlineText"), literal(task.deadline))
+            due = deadline_date(task.deadline, plan_year)
+            if due is not None:
+                sink.add(node, gk("deadline"), literal(due.isoformat(), "date"))
         sink.add(node, gk("inDocument"), doc)
         if item.part_number in part_nodes:
             sink.add(node, gk("inPart"), part_nodes[item.part_number])

@@ -27,7 +27,8 @@ def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
                year: int | None = None) -> list[dict]:
     """Every task the unit called ``name`` owns (lead or co-owner), sorted by document and code.
 
-    Each row: ``code``, ``role``, ``text``, ``document``, ``line``, ``unit``, ``targets``
+    Each row: ``code``, ``role``, ``text``, ``document``, ``line``, ``unit``, ``deadline`` (the
+    last day allowed, ISO) and ``deadline_text`` (as written; both "" when the plan gives none), ``targets``
     (value, unit, comparator, bound, metric) and ``units`` (every unit responsible for the
     task, with its role).  ``with_name`` keeps the tasks that unit shares too;
     ``include_collective`` adds the tasks the unit carries as a member of a collective;
@@ -59,6 +60,8 @@ def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
             "line": int(row["line"]) if row.get("line") else None,
             "unit": row["unitLabel"],
             "jurisdiction": row.get("jurisdiction") or "",
+            "deadline": row.get("deadline") or "",  # the last day allowed, 2026-12-31 ("": none given, or no time)
+            "deadline_text": row.get("deadlineText") or "",  # as written: 2026年12月底, 全年推进
             "targets": [
                 {"value": _number(t["value"]), "unit": t["measure"], "comparator": t.get("comparator") or "",
                  "bound": t.get("bound") or "", "metric": t.get("metric") or ""}

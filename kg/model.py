@@ -163,6 +163,7 @@ class Task:
     item: PlanItem
     roles: Roles
     targets: list[Quantity]
+    deadline: str | None = None  # as its role clause gives it: 2026年12月底, 全年推进
 
 
 @dataclass

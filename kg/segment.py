@@ -19,7 +19,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .extract.roles import is_role_sentence, lead_marker_pattern, role_label_pattern, role_word_pattern, table_columns
+from .extract.roles import (deadline_columns, is_role_sentence, lead_marker_pattern, role_label_pattern,
+                           role_word_pattern, table_columns)
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem
 from .numerals import chinese_to_int
 from .read import GAP, SourceText
@@ -197,6 +198,7 @@ class _TableLayout:
     tasks: list[int]  # the columns of the task's text (重点工作, and 工作目标 where targets have a column of their own)
     roles: list[tuple[int, str]]  # (column, its header: a role label of kg/data/roles.yaml)
     count: int = 0  # how many columns the header names
+    deadlines: list[tuple[int, str]] = field(default_factory=list)  # (column, its time label: 完成时限)
     spans: list[tuple[int, int]] = field(default_factory=list)  # GAP tables: each header cell's screen columns
 
 
@@ -272,7 +274,7 @@ def _table_layout(line: str, source: SourceText | None = None, line_start: int =
     number = next((index for index, header in enumerate(headers) if _NUMBER_HEADER.match(header)), None)
     spans = [_screen_span(source, line_start + offset, text) for offset, text in cells] \
         if separator == GAP and source is not None else []
-    return _TableLayout(separator, number, tasks, roles, len(cells), spans)
+    return _TableLayout(separator, number, tasks, roles, len(cells), spans=spans, deadlines=deadline_columns(headers))
 
 
 def _line_cells(line: str, layout: _TableLayout, line_start: int, source: SourceText) -> list[tuple[int, int, str]]:
@@ -333,7 +335,8 @@ def _unquote(offset: int, text: str) -> tuple[int, str]:
 
 
 def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
-    """A table row as an item block whose text is ``task(牵头单位:X;责任单位:Y)``, or None when it has no task.
+    """A table row as an item block whose text is ``task(牵头单位:X;责任单位:Y;完成时限:Z)``, or None when it
+    has no task.
 
     The block's pieces map each line's piece of the task and unit cells back to the document, so
     the units and targets read from it keep their offsets; the labels between them are the header's.
@@ -354,7 +357,8 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
     if not re.search(r"[\u4e00-\u9fff]", text):
         return None
     clauses = [(column, label) for column, label in layout.roles if row.cells.get(column)]
-    if clauses:
+    if clauses:  # the deadline goes into the clause as its label: (牵头单位:X;完成时限:2026年12月)
+        clauses += [(column, label) for column, label in layout.deadlines if row.cells.get(column)]
         text += "("
         for index, (column, label) in enumerate(clauses):
             text = joined(column, text + (";" if index else "") + label + ":", pieces)

@@ -165,6 +165,16 @@ def test_a_responsibility_table_with_tab_separated_cells(tmp_path):
     assert rows[0]["text"] == "新增城镇就业5万人"  # the task cell, not the 完成时限 column
     source = (DATA / "plan_nanchang_table.txt").read_text(encoding="utf-8")
     assert source[int(rows[0]["start"]):int(rows[0]["end"])].startswith("新增城镇就业5万人\t市人社局")
+    # the 完成时限 column is each task's deadline: 2026年10月 allows up to its last day
+    due = {r["code"]: (r["text"], r["date"]) for r in select(
+        store, "SELECT ?code ?text ?date WHERE { ?t gk:code ?code ; gk:deadlineText ?text ; gk:deadline ?date }")}
+    assert due["二.4"] == ("2026年10月", "2026-10-31") and due["二.5"] == ("2026年12月", "2026-12-31")
+    assert len(due) == 5
+    from kg.lookup import unit_tasks
+
+    rows = unit_tasks(store, "市住房城乡建设局")  # kg tasks gives each task's deadline
+    assert [(r["code"], r["deadline"], r["deadline_text"]) for r in rows] == [
+        ("二.4", "2026-10-31", "2026年10月"), ("二.5", "2026-12-31", "2026年12月")]
 
 
 def test_a_table_aligned_with_spaces_whose_cells_wrap_onto_the_next_line(tmp_path):
@@ -359,6 +369,11 @@ def test_deadlines_in_the_role_clause_and_role_sentences_outside_brackets(tmp_pa
     assert texts["二.4"] == "城镇新增就业12万人。"  # the role sentence is not the task's text
     names = {r["name"] for r in select(store, "SELECT ?name WHERE { ?u a gk:Unit ; skos:prefLabel ?name }")}
     assert not [n for n in names if "时限" in n or "节点" in n or "领导" in n]
+    # the deadlines are data: as written, and as the last day they allow (全年推进 names no day)
+    due = {r["code"]: (r["text"], r.get("date")) for r in select(store, """SELECT ?code ?text ?date WHERE {
+        ?t gk:code ?code ; gk:deadlineText ?text OPTIONAL { ?t gk:deadline ?date } }""")}
+    assert due == {"一.1": ("2026年12月底", "2026-12-31"), "一.2": ("2026年12月", "2026-12-31"),
+                   "一.3": ("全年推进", None)}
 
 
 def test_a_task_sentence_is_not_read_as_a_role_sentence():

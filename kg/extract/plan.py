@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import PlanExtraction, Problem, Task
 from ..read import SourceText
 from ..segment import segment_plan
+from .deadlines import find_deadline
 from .quantities import read_quantities
 from .roles import find_lead_rule, read_roles, with_role_sentence
 
@@ -41,6 +42,6 @@ def extract_plan(source: SourceText) -> PlanExtraction:
         for quantity in targets:
             quantity.start = item.to_document(quantity.start)
             quantity.end = item.to_document(quantity.end - 1) + 1
-        tasks.append(Task(item=item, roles=roles, targets=targets))
+        tasks.append(Task(item=item, roles=roles, targets=targets, deadline=find_deadline(item.role_clause)))
     problems.sort(key=lambda p: p.line)
     return PlanExtraction(structure=structure, lead_rule=lead_rule, tasks=tasks, problems=problems)

@@ -93,6 +93,21 @@ def table_columns(headers: list[str]) -> tuple[list[tuple[int, str]], list[int]]
     return (roles, tasks) if roles and tasks else ([], [])
 
 
+def deadline_columns(headers: list[str]) -> list[tuple[int, str]]:
+    """The columns of a table's header that give a task's deadline, as (index, label).
+
+    >>> deadline_columns(["序号", "重点工作", "牵头单位", "完成时限", "责任领导"])
+    [(3, '完成时限')]
+    """
+    labels = sorted(_config()[0]["deadline_labels"], key=len, reverse=True)
+    columns = []
+    for index, header in enumerate(header.replace(" ", "") for header in headers):
+        label = next((label for label in labels if label in header), None)
+        if label is not None:
+            columns.append((index, label))
+    return columns
+
+
 @lru_cache(maxsize=None)
 def _labels_longest_first() -> list[str]:
     return sorted(_config()[0]["labels"], key=len, reverse=True)

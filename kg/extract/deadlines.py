@@ -1,0 +1,111 @@
+"""Read a task's deadline: the text a plan gives under a time label (完成时限:2026年12月底) and the
+last day it allows (2026-12-31).
+
+A supervision office asks "what is due by the end of June?"; the text alone cannot answer that, so
+each deadline that names a time is also given as a date: the last day of the month, quarter, half
+year or year it names.  A deadline that names no time (全年推进, 长期坚持) keeps its text only.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from functools import lru_cache
+
+from ..numerals import chinese_to_int
+
+
+def _int(numeral: str) -> int:
+    return int(numeral) if numeral.isdigit() else chinese_to_int(numeral)
+
+_NUMBER = r"[0-9]{1,2}|[一二三四五六七八九十]{1,3}"
+# the pieces of a time, each optional but the last: 2026年 | 12月 | 底/上旬/30日 …
+_TIME = re.compile(
+    r"(?:(?P<year>(?:19|20)\d{2})\s*年)?"
+    r"(?:(?P<half>上半年|下半年)|(?:第)?(?P<quarter>[一二三四1-4])\s*季度"
+    rf"|(?P<month>{_NUMBER})\s*月(?:份)?\s*(?:(?P<day>{_NUMBER})\s*日|(?P<part>上旬|中旬|下旬|初|中|底|末))?"
+    r"|(?P<year_end>年底|年末|底|末|全年))?"
+)
+_PART_DAYS = {"上旬": 10, "初": 10, "中旬": 20, "中": 20}
+
+
+@lru_cache(maxsize=None)
+def _labels_pattern() -> re.Pattern:
+    from .roles import _config
+
+    labels = sorted(_config()[0]["deadline_labels"], key=len, reverse=True)
+    return re.compile("(" + "|".join(map(re.escape, labels)) + r")\s*[:：】]?\s*")  # 完成时限: / 【完成时限】
+
+
+def find_deadline(clause: str) -> str | None:
+    """The deadline a role clause states under one of the time labels of kg/data/roles.yaml.
+
+    >>> find_deadline("责任单位:市工信局,各区人民政府;完成时限:2026年12月底")
+    '2026年12月底'
+    >>> find_deadline("牵头单位:市商务局;时间节点:全年推进;责任领导:分管副市长")
+    '全年推进'
+    >>> find_deadline("牵头单位:市商务局") is None
+    True
+    """
+    from .roles import _other_label_pattern
+
+    match = _labels_pattern().search(clause)
+    if match is None:
+        return None
+    value = clause[match.end():]
+    value = re.split(r"[;；]", value, maxsplit=1)[0]
+    following = _other_label_pattern().search(value)  # (…;完成时限:2026年底责任领导:…)
+    if following:
+        value = value[:following.start()]
+    value = value.strip(" ,，。.:：")
+    return value or None
+
+
+def deadline_date(text: str, year: int | None) -> datetime.date | None:
+    """The last day ``text`` allows; a time without its year is in ``year`` (the plan's).
+    Of several times (2026年3月至12月), the last one is the deadline.
+
+    >>> deadline_date("2026年12月底", None), deadline_date("6月底前", 2026), deadline_date("2026年上半年", None)
+    (datetime.date(2026, 12, 31), datetime.date(2026, 6, 30), datetime.date(2026, 6, 30))
+    >>> deadline_date("三季度末", 2026), deadline_date("2025年11月30日前", None), deadline_date("全年推进", 2026)
+    (datetime.date(2026, 9, 30), datetime.date(2025, 11, 30), None)
+    >>> deadline_date("2026年3月至2027年6月", None), deadline_date("长期坚持", 2026), deadline_date("年底前", None)
+    (datetime.date(2027, 6, 30), None, None)
+    """
+    found = None
+    current_year = year
+    for match in _TIME.finditer(text):
+        if not match.group(0):
+            continue
+        if match.group("year"):
+            current_year = int(match.group("year"))
+        if current_year is None:
+            continue
+        end = _last_day(match, current_year)
+        if end is not None:
+            found = end
+    return found
+
+
+def _last_day(match: re.Match, year: int) -> datetime.date | None:
+    if match.group("half"):
+        return datetime.date(year, 6, 30) if match.group("half") == "上半年" else datetime.date(year, 12, 31)
+    if match.group("quarter"):
+        quarter = _int(match.group("quarter"))
+        month = 3 * quarter
+        return datetime.date(year, month, calendar.monthrange(year, month)[1])
+    if match.group("month"):
+        month = _int(match.group("month"))
+        if not 1 <= month <= 12:
+            return None
+        last = calendar.monthrange(year, month)[1]
+        if match.group("day"):
+            day = _int(match.group("day"))
+            return datetime.date(year, month, day) if 1 <= day <= last else None
+        return datetime.date(year, month, _PART_DAYS.get(match.group("part") or "", last))
+    if match.group("year"):  # 2026年, 2026年底, 2026年全年
+        return datetime.date(year, 12, 31)
+    if match.group("year_end") in ("年底", "年末"):  # 年底前: the plan's year
+        return datetime.date(year, 12, 31)
+    return None  # 全年推进 names no time; 底 alone (兜底) is no year's end
