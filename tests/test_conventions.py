@@ -432,3 +432,15 @@ def test_one_department_written_three_ways_is_one_unit(tmp_path):
     assert all("/unit/北川市/" in row["unit"] for row in rows)
     assert owners(store, "一.3") == [("co", "市发改委"), ("lead", "市经信局")]
     assert sorted(t["code"] for t in unit_tasks(store, "市发展和改革委员会")) == ["一.1", "一.2", "一.3"]
+
+
+def test_labels_no_list_names_end_the_unit_list_at_their_colon(tmp_path):
+    # 推进期限, 工作要求, 督查要求, 联系人 are in no list of kg/data/roles.yaml and follow the unit with no
+    # separator: the colon gives the label away, and the unit ends where an organisation's name does
+    result, store = build_one(tmp_path, "plan_yuncheng_unlisted_labels.txt")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert owners(store, "一.1") == [("lead", "市发改委")]
+    assert owners(store, "一.2") == [("co", "各区人民政府"), ("co", "市财政局"), ("lead", "市商务局")]
+    assert owners(store, "二.3") == [("co", "市数据局"), ("lead", "市政府办公室")]
+    assert owners(store, "二.4") == [("lead", "市财政局")]
+    assert owners(store, "二.5") == [("co", "各区人民政府"), ("lead", "市园林局")]  # a colon for a semicolon

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..datafiles import read_yaml
 from ..model import LeadRule, Roles, UnitMention
-from .units import looks_like_unit, read_unit_list
+from .units import looks_like_unit, org_suffix, read_unit_list
 
 
 @lru_cache(maxsize=None)
@@ -192,6 +192,7 @@ def _read_labelled(clause, matches, labels, rule, offset) -> Roles:
         other = _other_label_pattern().search(value)  # (责任单位:X;完成时限:2026年12月底)
         if other:
             value = value[:other.start()]
+        value = _before_unknown_label(value)
         stripped = value.rstrip(" ;；:：,，。.")
         units = read_unit_list(stripped, offset + match.end())
         if not units:
@@ -212,6 +213,33 @@ def _read_labelled(clause, matches, labels, rule, offset) -> Roles:
         leads, co_owners = responsible[:1], responsible[1:] + co_owners
         form = "labelled, first responsible leads"
     return Roles(_dedupe(leads), _dedupe(co_owners, exclude=leads), form, problems)
+
+
+_UNIT_SEPARATORS = "、,，;； "
+_LONGEST_LABEL = 6  # 推进期限, 工作要求, 具体责任人: a label is a few characters
+
+
+def _before_unknown_label(value: str) -> str:
+    """A unit list cut before a label no list names, which a colon gives away:
+    ``市发改委推进期限:2026年底`` -> ``市发改委``, ``市财政局;工作要求:按月报送`` -> ``市财政局``.
+
+    Where the unit ends is a guess: the start that ends as an organisation does, the longest such
+    ending first (市政府办公室|督查要求, not 市政府办|公室督查要求), then the longest label
+    (市财政局|联系人, not 市财政局联|系人).
+    """
+    colon = min((i for i in (value.find(":"), value.find("：")) if i >= 0), default=-1)
+    if colon < 0:
+        return value
+    head = value[:colon]
+    start = max(head.rfind(c) for c in _UNIT_SEPARATORS) + 1
+    piece = head[start:]
+    if org_suffix(piece):  # 市投资促进局:责任单位 — a colon for a semicolon, after a whole unit
+        return head
+    cuts = [cut for cut in range(max(len(piece) - _LONGEST_LABEL, 2), len(piece) - 1)  # a unit: 2 characters or more
+            if org_suffix(piece[:cut])]
+    if cuts:
+        return head[:start + max(cuts, key=lambda cut: (len(org_suffix(piece[:cut])), -cut))]
+    return head[:start] if len(piece) <= _LONGEST_LABEL else value
 
 
 def _read_inline(clause, offset, marked: bool = False) -> Roles:

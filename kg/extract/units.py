@@ -99,6 +99,24 @@ def looks_like_unit(name: str) -> bool:
     return bool(_ORG_SUFFIX.search(name)) or name.endswith("部门")
 
 
+def org_suffix(name: str) -> str:
+    """The ending that makes ``name`` look like an organisation ("" when none does).
+
+    >>> org_suffix("市政府办公室"), org_suffix("市财政局"), org_suffix("加强组织领导")
+    ('办公室', '局', '')
+    """
+    longer = next((ending for ending in _LONG_ORG_ENDINGS if name.endswith(ending)), None)
+    if longer:
+        return longer
+    match = _ORG_SUFFIX.search(name)
+    return match.group(0) if match else ""
+
+
+# whole endings of which _ORG_SUFFIX sees only the last character (厅 of 办公厅)
+_LONG_ORG_ENDINGS = ("领导小组办公室", "人民政府", "领导小组", "工作专班", "委员会", "管委会", "办公厅", "办公室",
+                     "指挥部", "部门")
+
+
 def is_bare(name: str) -> bool:
     """A list element that is shorthand (a place name without an organisation suffix)."""
     return (bool(name) and len(name) <= 8 and not _ORG_SUFFIX.search(name)
