@@ -125,6 +125,13 @@ def find_role_clause(text: str) -> RoleClause | None:
 def _closing_bracket_clause(text: str) -> RoleClause | None:
     """The bracket group closing ``text`` (before its last 。), when it names a role."""
     stripped = text.rstrip(" 。.;;\n")
+    if stripped.endswith("】"):  # 【牵头单位:X;责任单位:Y】, not a label alone (…【牵头单位】)
+        opened = stripped.rfind("【")
+        inside = stripped[opened + 1:-1]
+        if opened >= 0 and "】" not in inside and role_word_pattern().search(inside) \
+                and role_label_pattern().fullmatch(stripped[opened:]) is None:
+            return RoleClause(opened + 1, len(stripped) - 1, closed=True, bracketed=True)
+        return None
     if not stripped.endswith(")"):
         return None
     depth = 0

@@ -444,3 +444,24 @@ def test_labels_no_list_names_end_the_unit_list_at_their_colon(tmp_path):
     assert owners(store, "二.3") == [("co", "市数据局"), ("lead", "市政府办公室")]
     assert owners(store, "二.4") == [("lead", "市财政局")]
     assert owners(store, "二.5") == [("co", "各区人民政府"), ("lead", "市园林局")]  # a colon for a semicolon
+
+
+def test_short_labels_other_brackets_and_a_clause_in_lenticular_brackets(tmp_path):
+    # (主办:X;协办:Y), (牵头:X;配合:Y), X〔牵头〕, 【牵头单位:X 配合单位:Y】, 各县(市、区)人民政府
+    result, store = build_one(tmp_path, "plan_haizhou_short_labels.txt")
+    assert result.exit_code == 0 and result.conforms and result.documents[0].problems == []
+    assert result.documents[0].counts["tasks"] == 6
+    assert owners(store, "一.1") == [("co", "市统计局"), ("lead", "市发改委")]
+    assert owners(store, "一.2") == [("co", "市科技局"), ("lead", "市工信局")]
+    assert owners(store, "一.3") == [("co", "市投促中心"), ("lead", "市商务局")]
+    assert owners(store, "一.4") == [("co", "各县(市、区)人民政府"), ("lead", "市人社局")]
+    assert owners(store, "一.6") == [("co", "市通信管理办"), ("lead", "市工信局")]
+
+
+def test_a_leaders_column_is_no_role_column_though_it_starts_with_a_role_word(tmp_path):
+    # 牵头领导 starts with the short label 牵头, but names people: its cells are no units
+    result, store = build_text(tmp_path, "plan_table_leaders.txt",
+                               "某市2026年重点工作任务分工表\n\n序号\t重点任务\t牵头领导\t牵头单位\t配合单位\n"
+                               "一、扩大内需\n1\t社会消费品零售总额增长5%\t张三\t市商务局\t市财政局\n")
+    assert result.exit_code == 0 and result.documents[0].counts["tasks"] == 1
+    assert owners(store, "一.1") == [("co", "市财政局"), ("lead", "市商务局")]

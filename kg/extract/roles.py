@@ -55,7 +55,8 @@ def role_label_pattern() -> re.Pattern:
 def lead_marker_pattern() -> re.Pattern:
     """``(牵头)``, ``(并列牵头)`` …: a lead marker after a unit, with its brackets."""
     markers = sorted(_config()[0]["lead_markers"], key=len, reverse=True)
-    return re.compile(r"\(\s*(?:" + "|".join(map(re.escape, markers)) + r")\s*\)")
+    # (牵头), 〔牵头〕, [牵头]: whichever brackets the document uses (【牵头单位】 is a label, not a marker)
+    return re.compile(r"[(〔\[]\s*(?:" + "|".join(map(re.escape, markers)) + r")\s*[)〕\]]")
 
 
 @lru_cache(maxsize=None)
@@ -66,13 +67,20 @@ def role_word_pattern() -> re.Pattern:
     convention's word added to roles.yaml is found by the segmenter as well as read here.
     """
     config = _config()[0]
-    words = {*config["labels"], *config["lead_markers"], *config["lead_verbs"], *config["support_verbs"],
-             *config["sole_verbs"]}
-    return re.compile("|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))))
+    # a short label (牵头:, 责任:) is a role word only with its colon: (落实安全生产责任) is no clause
+    short = {label for label in config["labels"] if len(label) <= 2}
+    words = {*(set(config["labels"]) - short), *config["lead_markers"], *config["lead_verbs"],
+             *config["support_verbs"], *config["sole_verbs"]}
+    alternatives = [re.escape(word) for word in sorted(words, key=lambda w: (-len(w), w))]
+    alternatives += [re.escape(label) + r"\s*[:：]" for label in sorted(short)]
+    return re.compile("|".join(alternatives))
 
 
 def role_label_of(header: str) -> str | None:
-    """The role label a table's column header starts with (责任单位(部门) -> 责任单位), or None."""
+    """The role label a table's column header starts with (责任单位(部门) -> 责任单位), or None.
+    A header of something else (牵头领导, 责任人) names no role even when it starts with a label."""
+    if any(word in header for word in _config()[0]["table_other_headers"]):
+        return None
     return next((label for label in _labels_longest_first() if header.startswith(label)), None)
 
 
