@@ -140,3 +140,28 @@ def test_project_located_lists_each_placement_once(seeds_store):
     text = (Path(__file__).parent.parent / "kg" / "queries" / "project_located.rq").read_text(encoding="utf-8")
     rows = [tuple(sorted(r.items())) for r in select(seeds_store, text)]
     assert len(rows) == len(set(rows)) >= 53
+
+
+def test_a_city_the_gazetteer_does_not_hold_clauses_names_run_on_and_investments():
+    # 合肥: no district of it in the gazetteer. A sentence of several projects places each by its own
+    # clause; 合肥滨湖科学城智能网联汽车产业园项目 is one name; 总投资 is the project's gk:investment,
+    # but not the sum of 86 projects counted before it
+    data = (DATA / "news_hefei_projects.txt").read_bytes()
+    result = process_document("news_hefei_projects.txt", data)
+    assert result.ok and result.kind == "news", result.error
+    store = ox.Store()
+    store.load(result.nquads.encode(), format=ox.RdfFormat.N_QUADS)
+    rows = select(store, """SELECT ?project ?district WHERE {
+        ?p a gk:Project ; rdfs:label ?project ; gk:placement/gk:placedIn/rdfs:label ?district }""")
+    assert {(r["project"], r["district"]) for r in rows} == {
+        ("国轩高科新能源电池基地", "肥西县"), ("滨湖科学城智能网联汽车产业园", "包河区"), ("比亚迪合肥基地三期项目", "长丰县")}
+    rows = select(store, """SELECT ?project ?value ?unit ?metric ?start ?end WHERE {
+        ?p rdfs:label ?project ; gk:investment [ gk:value ?value ; gk:unit ?unit ; gk:metric ?metric ;
+                                                  gk:startOffset ?start ; gk:endOffset ?end ] }""")
+    found = {r["project"]: (r["value"], r["unit"], r["metric"]) for r in rows}
+    assert found == {"国轩高科新能源电池基地": ("120", "亿元", "总投资"), "滨湖科学城智能网联汽车产业园": ("45", "亿元", "总投资"),
+                     "中科大先进技术研究院二期项目": ("8", "亿元", "总投资"), "比亚迪合肥基地三期项目": ("60", "亿元", "总投资")}
+    text = data.decode("utf-8")
+    assert all(text[int(r["start"]):int(r["end"])].endswith(r["value"] + r["unit"]) for r in rows)
+    labels = {r["alt"] for r in select(store, "SELECT ?alt WHERE { ?p skos:altLabel ?alt }")}
+    assert "国轩高科新能源电池基地项目" in labels  # the name as written; 项目 after 基地 is no part of the key

@@ -11,7 +11,8 @@ decides, and places nothing when the records disagree):
 
 - ``name``: the name itself holds a district or its alias (武昌滨江天街 -> 武昌区);
 - ``sentence``: the sentence says where (位于…, 落户… followed by a district), and
-  names that one project, or refers back to it (该项目);
+  names that one project, or refers back to it (该项目); in a sentence of several projects,
+  a clause (between commas or semicolons) that names one project and one such place;
 - ``district_report``: the document is that district's own report and the sentence
   names no other district.
 """
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..datafiles import read_tsv, read_yaml
+from ..model import Quantity
 from ..nlp import Mention, mentions
 from ..segment_reports import Sentence
 
@@ -54,11 +56,21 @@ class OrganisationRole:
 
 
 @dataclass
+class Investment:
+    """What a project costs, as the sentence says it (总投资120亿元)."""
+
+    project: str
+    quantity: Quantity  # offsets into the document's text
+    sentence: Sentence
+
+
+@dataclass
 class ProjectFindings:
     projects: list[ProjectMention] = field(default_factory=list)
     companies: list[tuple[str, Sentence]] = field(default_factory=list)
     placements: list[Placement] = field(default_factory=list)
     roles: list[OrganisationRole] = field(default_factory=list)
+    investments: list[Investment] = field(default_factory=list)
 
 
 @lru_cache(maxsize=None)
@@ -93,7 +105,8 @@ def _trim(name: str) -> str:
     if "的" in name:
         name = name[name.rfind("的") + 1:]
     cut = 0
-    for word in config["_leading"]:
+    # a company's legal name before the project is its builder's, not the project's
+    for word in config["_leading"] + config["company_legal_endings"]:
         if len(word) >= 2:
             position = name.rfind(word)
             if position >= 0 and len(name) - position - len(word) >= 2:
@@ -130,6 +143,13 @@ def acceptable(name: str, places: set[str]) -> bool:
     return True
 
 
+def _runs_on(text: str, previous_end: int, start: int, previous_word: str) -> bool:
+    """Does the name ended at ``previous_end`` (by ``previous_word``) go on into the suffix at ``start``?"""
+    between = text[previous_end:start]
+    return previous_word != _config()["project_word"] and not re.search(r"[和与及]", between) \
+        and _left_edge(text, start, previous_end) == previous_end
+
+
 def _followed_by_count(text: str, end: int) -> bool:
     """``推广应用项目80个``: a name followed by a number is a category being counted."""
     return bool(re.match(r"\s*[\d一二三四五六七八九十两]", text[end:end + 2]))
@@ -147,11 +167,14 @@ def find_projects(text: str, sentence: Sentence, ents: list[Mention]) -> list[Pr
     config = _config()
     places = {m.text for m in ents if m.label == "PLACE"}
     found: dict[tuple[int, int], ProjectMention] = {}
-    suffix_ends = [m.end for m in ents if m.label == "PROJECT_SUFFIX"]
+    suffix_ends = [(m.end, m.id) for m in ents if m.label == "PROJECT_SUFFIX"]
     for mention in ents:
         if mention.label != "PROJECT_SUFFIX":
             continue
-        floor = max([sentence.start] + [e for e in suffix_ends if e <= mention.start])
+        # an earlier name's end stops this one, unless it runs on into it (合肥滨湖科学城智能网联汽车
+        # 产业园项目, 比亚迪合肥基地三期项目: one name); 项目 or a conjunction (总部和实验园区) always stops it
+        floor = max([sentence.start] + [end for end, word in suffix_ends if end <= mention.start
+                                         and not _runs_on(text, end, mention.start, word)])
         start = _left_edge(text, mention.start, floor)
         raw = text[start:mention.end]
         name = _trim(raw)
@@ -240,6 +263,71 @@ def _cue_districts(text: str, ents: list[Mention]) -> set[str]:
     return districts
 
 
+def _clauses(text: str, sentence: Sentence) -> list[tuple[int, int]]:
+    """The spans of a sentence between its commas and semicolons."""
+    spans, start = [], sentence.start
+    for match in re.finditer(r"[;；,，]", text[sentence.start:sentence.end]):
+        spans.append((start, sentence.start + match.start()))
+        start = sentence.start + match.end()
+    return spans + [(start, sentence.end)]
+
+
+def _investments(text: str, sentence: Sentence, projects: list[ProjectMention],
+                 target: str | None) -> list[Investment]:
+    """Sums of money a sentence says a project costs: in a clause naming that one project
+    (位于包河区的A产业园项目总投资45亿元), or right after the clause that does (A项目落户B区,总投资60亿元),
+    or in a sentence that refers back to the last one named (该项目总投资…).  A sum after a count of
+    projects (重大项目559个、总投资超8000亿元) is theirs together, no one project's."""
+    from .quantities import read_quantities
+
+    config = _config()
+    endings = tuple(config["investment_metrics"])
+    clauses = _clauses(text, sentence)
+    found = []
+    for quantity in read_quantities(sentence.text):
+        metric = quantity.metric.rstrip("约近超达逾共")
+        # the metric may hold the project's name too (…产业园项目总投资45亿元): kept is the word for the sum
+        if quantity.unit not in config["investment_units"] or not metric.endswith(endings):
+            continue
+        quantity.metric = next(ending for ending in sorted(endings, key=len, reverse=True) if metric.endswith(ending))
+        quantity.start += sentence.start
+        quantity.end += sentence.start
+        index = next(i for i, (start, end) in enumerate(clauses) if start <= quantity.start <= end)
+        if _counts_projects(text[clauses[index][0]:quantity.start]):
+            continue
+        named = _named_in(projects, clauses[index])
+        if not named and index > 0:
+            before = clauses[index - 1]
+            named = set() if _counts_projects(text[before[0]:before[1]]) else _named_in(projects, before)
+        if not named and not projects and target and re.match(r"[^,，。]{0,6}?(?:该|本|此)", sentence.text):
+            named = {target}  # 该项目…: the last project named
+        if len(named) == 1:
+            found.append(Investment(next(iter(named)), quantity, sentence))
+    return found
+
+
+def _named_in(projects: list[ProjectMention], span: tuple[int, int]) -> set[str]:
+    return {p.name for p in projects if span[0] <= p.start and p.end <= span[1]}
+
+
+def _counts_projects(clause: str) -> bool:
+    """重大项目559个, 签约项目20个: a clause that counts projects."""
+    return bool(re.search(r"[\d一二三四五六七八九十两百千]+\s*[个项]", clause))
+
+
+def _clause_placements(text: str, sentence: Sentence, projects: list[ProjectMention],
+                       ents: list[Mention]) -> list[Placement]:
+    """In a sentence of several projects, a clause that names one project and one place after a cue
+    places it (位于包河区的A产业园项目总投资45亿元;B项目落户长丰县: each clause its own)."""
+    placements = []
+    for start, end in _clauses(text, sentence):
+        named = {p.name for p in projects if start <= p.start and p.end <= end}
+        cue = _cue_districts(text, [m for m in ents if start <= m.start and m.end <= end])
+        if len(named) == 1 and len(cue) == 1:
+            placements.append(Placement(next(iter(named)), next(iter(cue)), "sentence", sentence))
+    return placements
+
+
 def district_kind(name: str) -> str:
     """``function_zone`` for a name with a zone's ending (成都高新区), else ``district``."""
     return "function_zone" if name.endswith(tuple(_config()["function_zone_endings"])) else "district"
@@ -303,6 +391,9 @@ def extract_projects(text: str, sentences: list[Sentence], home_district: str | 
                 target = last_named
             if target and len(cue) == 1:
                 findings.placements.append(Placement(target, next(iter(cue)), "sentence", sentence))
+            elif len(names) > 1:
+                findings.placements.extend(_clause_placements(text, sentence, projects, ents))
+            findings.investments.extend(_investments(text, sentence, projects, target))
             if home_district and sentence_districts <= {home_district}:
                 for name in names:
                     findings.placements.append(Placement(name, home_district, "district_report", sentence))

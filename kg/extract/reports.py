@@ -67,7 +67,19 @@ def project_key(name: str, jurisdiction: str) -> str:
     '东湖综合保税区保税光电子产业园'
     >>> project_key("武汉科创园", "武汉市")
     '武汉科创园'
+
+    A 项目 after a name that already ends as a project's does is no part of the key either:
+    ``国轩高科新能源电池基地项目`` is ``国轩高科新能源电池基地``.
+
+    >>> project_key("东湖综合保税区保税光电子产业园项目", "武汉市")
+    '东湖综合保税区保税光电子产业园'
     """
+    from .projects import _config as project_config
+
+    word = project_config()["project_word"]
+    bare = name[:-len(word)]
+    if name.endswith(word) and len(bare) >= 6 and bare.endswith(tuple(project_config()["suffixes"])):
+        name = bare
     city = jurisdiction[:-1] if jurisdiction.endswith("市") else jurisdiction
     prefixes = _JURISDICTION_PREFIXES + tuple(p for p in (jurisdiction, city) if p)
     changed = True
@@ -89,7 +101,8 @@ class _Emitter:
     slug: str
     city: str  # the namespace of the districts, projects and companies named (kg.graph.city_of)
     counts: dict = field(default_factory=lambda: {"passages": 0, "commitments": 0, "results": 0,
-                                                  "projects": 0, "placements": 0, "articles": 0})
+                                                  "projects": 0, "placements": 0, "investments": 0,
+                                                  "articles": 0})
     passages: dict = field(default_factory=dict)  # (start, end) -> node
     projects: set = field(default_factory=set)
     districts: set = field(default_factory=set)
@@ -183,6 +196,14 @@ class _Emitter:
         for role in findings.roles:
             project = project_node(self.city, project_key(role.project, self.city))
             sink.add(project, gk(role.relation), company_node(self.city, role.company))
+        for investment in findings.investments:
+            project = project_node(self.city, project_key(investment.project, self.city))
+            start, end = self.source.source_span(investment.quantity.start, investment.quantity.end)
+            node = ox.NamedNode(f"{project.value}/investment/{self.slug}/{start}-{end}")
+            sink.add(project, gk("investment"), node)
+            describe_quantity(sink, node, investment.quantity, self.source, doc)
+            sink.add(node, gk("statedIn"), self.passage(investment.sentence, doc))
+            self.counts["investments"] += 1
 
 
 def _report_document(source: SourceText, info: DocumentInfo, data: bytes):
