@@ -275,7 +275,7 @@ def owners_by_task_pair(a: str, b: str, lead_tasks: dict, coown_tasks: dict) -> 
 
 
 _TASK_COLUMNS = ("task", "code", "text", "doc", "part", "partCode", "partLabel", "section", "sectionCode",
-                 "sectionLabel")
+                 "sectionLabel", "deadline")
 
 
 def _tasks(task_rows: list[dict]) -> dict[str, dict]:
@@ -298,6 +298,7 @@ def _tasks(task_rows: list[dict]) -> dict[str, dict]:
             "section": group or "",
             "section_code": group_code or "",
             "section_label": group_label or "",
+            "deadline": row.get("deadline") or "",  # the last day allowed (ISO), "" when the plan gives none
         }
     return dict(sorted(tasks.items()))
 

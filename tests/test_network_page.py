@@ -216,3 +216,16 @@ def test_the_builds_network_outputs_are_those_of_its_store(seeds_build, tmp_path
         del store
     for name in ("analysis.json", "units.csv", "collaboration.html", "collaboration.graphml", "collaboration.gexf"):
         assert (tmp_path / name).read_bytes() == (seeds_build.out_dir / name).read_bytes(), name
+
+
+def test_the_page_gives_each_tasks_deadline(tmp_path):
+    # a plan with a 完成时限 column: the unit panel lists each task with the last day it allows
+    from kg.build import BuildOptions, build
+
+    data_dir = Path(__file__).parent / "data"
+    result = build(BuildOptions(inputs=[data_dir / "plan_nanchang_table.txt"], out_dir=tmp_path / "out", jobs=1))
+    assert result.exit_code == 0
+    data = graph_data((result.out_dir / "collaboration.html").read_text(encoding="utf-8"))
+    due = {task[0]: task[3] for task in data["tasks"]}
+    assert due["二.4"] == "2026-10-31" and due["一.1"] == "2026-12-31"
+    assert "完成时限" in (result.out_dir / "collaboration.html").read_text(encoding="utf-8")

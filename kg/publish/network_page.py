@@ -145,7 +145,8 @@ def page_data(net: UnitNetwork, analysis: dict | None = None) -> dict:
     task_iris = sorted(net.tasks, key=natural_key)
     task_index = {iri: i for i, iri in enumerate(task_iris)}
     tasks = [
-        [net.tasks[t]["code"], _clip(net.tasks[t]["text"]), net.tasks[t].get("section_label", "")] for t in task_iris
+        [net.tasks[t]["code"], _clip(net.tasks[t]["text"]), net.tasks[t].get("section_label", ""),
+         net.tasks[t].get("deadline", "")] for t in task_iris
     ]
 
     iris = sorted(set(G.nodes) | set(M.nodes), key=natural_key)
