@@ -109,13 +109,17 @@ def build(ctx, inputs, out_dir, kind, jobs, strict, no_cache, timeout, no_networ
 @click.option("--in", "jurisdiction", default=None, metavar="JURISDICTION",
               help="Only the plans of this city or district (武汉市): in a graph of many, one name names a unit in each.")
 @click.option("--year", type=int, default=None, help="Only the plans for this year (2025).")
+@click.option("--due-by", "due_by", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Only the tasks due on or before this day (a deadline the plan gives, as its last day; "
+                   "tasks with no dated deadline are left out).")
 @graph_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (code, role, text, targets, units …).")
-def tasks(unit_name, with_name, include_collective, jurisdiction, year, graph_dir, as_json):
+def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, graph_dir, as_json):
     """List every task a unit owns, as lead or co-owner, with its targets.
 
-    Only direct responsibility unless --include-collective.  Example:
-    `kg tasks --unit 市经信局 --with 市发改委 --in 武汉市 --year 2025`.
+    Only direct responsibility unless --include-collective.  Examples:
+    `kg tasks --unit 市经信局 --with 市发改委 --in 武汉市 --year 2025`;
+    `kg tasks --unit 市住建局 --due-by 2026-06-30` (what falls due by the end of June).
     """
     from .console import print_tasks, working
     from .lookup import unit_tasks
@@ -123,8 +127,8 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, graph_di
 
     with working(f"finding the tasks of {unit_name} …"):
         rows = unit_tasks(open_store(graph_dir), unit_name, with_name=with_name, include_collective=include_collective,
-                          jurisdiction=jurisdiction, year=year)
-    print_tasks(rows, unit_name, with_name, as_json)
+                          jurisdiction=jurisdiction, year=year, due_by=due_by.date() if due_by else None)
+    print_tasks(rows, unit_name, with_name, as_json, due_by=due_by.date().isoformat() if due_by else None)
 
 
 @main.command()

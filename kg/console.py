@@ -123,7 +123,7 @@ def print_build_summary(result, quiet: bool = False) -> None:
                  f"{result.seconds:.1f} s")
 
 
-def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: bool) -> None:
+def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: bool, due_by: str | None = None) -> None:
     if as_json:
         print_json(rows)
         return
@@ -131,7 +131,8 @@ def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: boo
 
     places = jurisdictions_of(rows)
     where = f" in {places[0]}" if len(places) == 1 else (f" in {len(places)} jurisdictions" if places else "")
-    title = f"{unit}{where}: {len(rows)} tasks" + (f" shared with {with_name}" if with_name else "")
+    title = f"{unit}{where}: {len(rows)} task{'' if len(rows) == 1 else 's'}" \
+        + (f" shared with {with_name}" if with_name else "") + (f" due by {due_by}" if due_by else "")
     leads = sum(1 for r in rows if r["role"].startswith("lead"))
     table = Table(title=f"{title} ({leads} as lead, {len(rows) - leads} as co-owner)", title_justify="left",
                   show_lines=False)

@@ -6,6 +6,7 @@ pasted into the query text.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from collections import defaultdict
 from decimal import Decimal
@@ -24,7 +25,7 @@ class UnitNotFound(GovkgError):
 
 def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
                include_collective: bool = False, jurisdiction: str | None = None,
-               year: int | None = None) -> list[dict]:
+               year: int | None = None, due_by: datetime.date | None = None) -> list[dict]:
     """Every task the unit called ``name`` owns (lead or co-owner), sorted by document and code.
 
     Each row: ``code``, ``role``, ``text``, ``document``, ``line``, ``unit``, ``deadline`` (the
@@ -33,10 +34,13 @@ def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
     task, with its role).  ``with_name`` keeps the tasks that unit shares too;
     ``include_collective`` adds the tasks the unit carries as a member of a collective;
     ``jurisdiction`` (武汉市) and ``year`` keep the tasks of those plans only: in a graph of
-    many cities or years one name (市经信局) names a unit in each.
+    many cities or years one name (市经信局) names a unit in each. ``due_by`` keeps the tasks
+    whose deadline (its last day) falls on or before that day.
     """
     rows = _task_rows(store, name, include_collective)
     rows = _in_plans(rows, name, jurisdiction, year)
+    if due_by is not None:
+        rows = [row for row in rows if row.get("deadline") and row["deadline"] <= due_by.isoformat()]
     if with_name is not None:
         partner = {row["task"] for row in _task_rows(store, with_name, include_collective)}
         rows = [row for row in rows if row["task"] in partner]

@@ -182,3 +182,17 @@ def test_a_spinner_shows_on_a_terminal_only(monkeypatch):
         with working("reading promises and results …"):
             pass
         assert ("reading promises and results" in screen.getvalue()) is shown
+
+
+def test_tasks_due_by_a_day(runner, tmp_path):
+    # the 完成时限 column of a table: 二.4 is due 2026-10-31, the others 2026-12-31
+    graph = str(tmp_path / "out")
+    built = runner.invoke(main, ["build", str(DATA / "plan_nanchang_table.txt"), "--out", graph, "--jobs", "1", "-q"])
+    assert built.exit_code == 0, built.output
+    result = runner.invoke(main, ["tasks", "--unit", "市住建局", "--due-by", "2026-11-30", "--graph", graph, "--json"])
+    assert result.exit_code == 0, result.output
+    assert [(r["code"], r["deadline"]) for r in json.loads(result.output)] == [("二.4", "2026-10-31")]
+    result = runner.invoke(main, ["tasks", "--unit", "市住建局", "--due-by", "2026-12-31", "--graph", graph])
+    assert "2 tasks due by 2026-12-31" in result.output and "2026-10-31" in result.output
+    result = runner.invoke(main, ["tasks", "--unit", "市住建局", "--due-by", "end of june", "--graph", graph])
+    assert result.exit_code == 2 and "--due-by" in result.output
