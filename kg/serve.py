@@ -13,7 +13,7 @@ A standard-library ``ThreadingHTTPServer`` (no framework) with these routes:
                    (or ``format=json|csv|tsv|turtle|ntriples|rdfxml``).
 ``/network``       the collaboration page (``collaboration.html`` of the graph folder).
 ``/api/units``     ``?q=`` units whose name contains q (JSON).
-``/api/unit``      ``?name=`` or ``?iri=``: the unit's tasks with role, code, text and
+``/api/unit``      ``?name=`` or ``?iri=``: the unit's tasks with role, code, text, deadline and
                    targets, its collaborators and memberships (JSON).
 
 Safety limits:
@@ -399,6 +399,7 @@ class Explorer:
             )
         tasks = [
             {"task": r["task"], "code": r["code"], "role": r["role"], "text": r["text"],
+             "deadline": r.get("deadline") or "", "deadline_text": r.get("deadlineText") or "",
              "targets": targets.get(r["task"], [])}
             for r in select(self.store, load_query("tasks_of_unit"), {"unit": node})
         ]

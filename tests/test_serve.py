@@ -261,6 +261,7 @@ def test_unit_api(server):
     assert data["unit"]["label"] == "市发改委" and data["unit"]["unit_type_label"] == "政府部门"
     assert [(t["code"], t["role"]) for t in data["tasks"]] == [("一.一", "lead"), ("二.1", "coowner"), ("二.2", "coowner"), ("二.4", "lead")]
     assert data["tasks"][0]["targets"][0]["surface"] == "地区生产总值增长6%左右"
+    assert [(t["deadline"], t["deadline_text"]) for t in data["tasks"]][-2:] == [("", ""), ("2025-06-30", "2025年6月底前")]
     assert {c["label"]: c["shared"] for c in data["collaborators"]} == {"各区人民政府": 2, "市商务局": 2, "市经信局": 2}
     status, _, body = request(server.url + "/api/unit?" + urllib.parse.urlencode({"iri": HOSTILE}))
     assert json.loads(body)["unit"]["label"] == "<img src=x onerror=alert(1)>"
