@@ -242,16 +242,21 @@ def print_track(rows: list[dict], as_json: bool = False) -> None:
         stdout.print("no indicator has both a target and a result in the graph (for the year and jurisdiction asked)")
         return
     table = Table(title="promises against results")
-    for column in ("year", "jurisdiction", "indicator", "target", "actual", "status", "target from", "actual from"):
+    carried = any(row.get("owners") for row in rows)  # a plan of the year in the graph, linked to the report
+    columns = ("year", "jurisdiction", "indicator", "target", "actual", "status", "target from", "actual from")
+    for column in columns + (("lead units (plan task)",) if carried else ()):
         table.add_column(column)
     colours = {"met": "green", "missed": "red", "unclear": "yellow"}
     for row in rows:
         target, actual = row["evidence"]
-        table.add_row(str(row["year"]), Text(row["jurisdiction"] or "-"), Text(row["indicator"]),
-                      Text(written_target(f"{row['target_value']}{row['target_unit']}", row["comparator"])),
-                      Text(f"{row['actual_value']}{row['actual_unit']}"),
-                      f"[{colours[row['status']]}]{row['status']}[/]",
-                      f"{target['document']}:{target['line']}", f"{actual['document']}:{actual['line']}")
+        cells = [str(row["year"]), Text(row["jurisdiction"] or "-"), Text(row["indicator"]),
+                 Text(written_target(f"{row['target_value']}{row['target_unit']}", row["comparator"])),
+                 Text(f"{row['actual_value']}{row['actual_unit']}"),
+                 f"[{colours[row['status']]}]{row['status']}[/]",
+                 f"{target['document']}:{target['line']}", f"{actual['document']}:{actual['line']}"]
+        if carried:
+            cells.append(Text("; ".join(f"{'、'.join(task['leads'])} ({task['code']})" for task in row["owners"]) or "-"))
+        table.add_row(*cells)
     stdout.print(table)
     counts = {status: sum(r["status"] == status for r in rows) for status in ("met", "missed", "unclear")}
     stdout.print(", ".join(f"{n} {s}" for s, n in counts.items()))

@@ -24,11 +24,11 @@ import pyoxigraph as ox
 
 from .datafiles import query
 from .graph import literal
-from .indicators import base_unit, is_rate, lower_is_better, rules
+from .indicators import base_unit, indicator_name, is_rate, lower_is_better, rules
 from .store import select
 
 KEYS = ("indicator", "year", "jurisdiction", "target_value", "target_unit", "comparator", "actual_value", "actual_unit",
-        "status", "evidence")
+        "status", "evidence", "owners")
 
 
 def judge(target: Decimal, target_unit: str, bound: str, actual: Decimal, actual_unit: str,
@@ -83,6 +83,17 @@ def _order(row: dict):
 
 FACTS_PER_QUERY = 2000  # facts named in one VALUES block of track_facts.rq
 _FACTS_SLOT = "VALUES ?fact { }"  # where track_facts.rq takes them
+_PASSAGES_SLOT = "VALUES ?passage { }"  # where track_owners.rq takes the promises' passages
+
+
+def _with_values(name: str, slot: str, iris: list[str]) -> str:
+    """Query ``name`` with ``iris`` in its VALUES ``slot`` (IRIs read from the store, written back as terms:
+    str of a NamedNode is <iri>, escaped)."""
+    template = query(name)
+    if slot not in template:
+        raise AssertionError(f"{name}.rq has lost its {slot!r} line")
+    block = " ".join(str(ox.NamedNode(iri)) for iri in iris)
+    return template.replace(slot, slot.replace("{ }", f"{{ {block} }}"), 1)
 
 
 def _facts(store: ox.Store, year: int | None, jurisdiction: str | None) -> list[dict]:
@@ -106,15 +117,36 @@ def _facts(store: ox.Store, year: int | None, jurisdiction: str | None) -> list[
             if len(kinds[(row["year"], row["jurisdiction"], row["indicator"])]) == 2}
     facts = []
     names = sorted(kept)
-    template = query("track_facts")
-    if _FACTS_SLOT not in template:
-        raise AssertionError(f"track_facts.rq has lost its {_FACTS_SLOT!r} line")
     for first in range(0, len(names), FACTS_PER_QUERY):
-        # IRIs read from the store, written back as terms (str of a NamedNode is <iri>, escaped)
-        block = " ".join(str(ox.NamedNode(name)) for name in names[first:first + FACTS_PER_QUERY])
-        for row in select(store, template.replace(_FACTS_SLOT, f"VALUES ?fact {{ {block} }}", 1)):
+        for row in select(store, _with_values("track_facts", _FACTS_SLOT, names[first:first + FACTS_PER_QUERY])):
             facts.append({**kept[row["fact"]], **row})
     return facts
+
+
+def _owners(store: ox.Store, rows: list[dict]) -> None:
+    """Give each row the plan tasks that carry its promise, with their lead units (``owners``).
+
+    A plan task derived from the passage that states the promise (kg.link) carries it when it
+    speaks of the same indicator: a target of the task names it (kg.indicators), or the task's
+    text holds it. A passage states several promises (主要预期目标是:地区生产总值增长6%左右,城镇新增
+    就业22万人以上…), and each of its tasks carries only its own.
+    """
+    passages = sorted({row["evidence"][0]["passage"] for row in rows})
+    tasks: dict[str, dict[str, dict]] = defaultdict(dict)  # passage -> task -> its description
+    for first in range(0, len(passages), FACTS_PER_QUERY):
+        for found in select(store, _with_values("track_owners", _PASSAGES_SLOT, passages[first:first + FACTS_PER_QUERY])):
+            task = tasks[found["passage"]].setdefault(found["task"], {
+                "code": found["code"], "document": found["file"], "text": found["text"], "leads": set(), "metrics": set()})
+            task["leads"].add(found["lead"])
+            if found.get("metric"):
+                task["metrics"].add(found["metric"])
+    for row in rows:
+        carried = []
+        for task in tasks.get(row["evidence"][0]["passage"], {}).values():
+            if row["indicator"] in task["text"] or row["indicator"] in {indicator_name(m) for m in task["metrics"]}:
+                carried.append({"code": task["code"], "document": task["document"], "text": task["text"],
+                                "leads": sorted(task["leads"])})
+        row["owners"] = sorted(carried, key=lambda t: (t["document"], t["code"]))
 
 
 def track(store: ox.Store, year: int | None = None, jurisdiction: str | None = None) -> list[dict]:
@@ -155,4 +187,5 @@ def track(store: ox.Store, year: int | None = None, jurisdiction: str | None = N
             "status": status,
             "evidence": [_evidence(target, "target"), _evidence(actual, "actual")],
         })
+    _owners(store, rows)
     return rows

@@ -165,3 +165,22 @@ def test_reports_with_stretch_targets_and_year_on_year_results():
     indicators = {r["indicator"] for r in select(store_of("report_dongchuan_2030.txt", "report_dongchuan_2031.txt"),
                                                  "SELECT ?indicator WHERE { ?i a gk:Indicator ; skos:prefLabel ?indicator }")}
     assert "力争" not in indicators and "社会消费品零售总额增长" in indicators
+
+
+def test_a_promise_is_carried_by_the_plan_tasks_derived_from_its_passage(tmp_path):
+    # the 2030 plan's 一.一 (市发改委) and 一.二 (市人社局) are both derived from the passage of the main
+    # targets; each carries only the promise of its own indicator, and 居民消费价格 has no task
+    from kg.build import BuildOptions, build
+    from kg.store import open_store
+
+    inputs = [DATA / name for name in ("report_2030.txt", "report_2031.txt", "report_plan_2030.txt")]
+    result = build(BuildOptions(inputs=inputs, out_dir=tmp_path / "out", jobs=1))
+    assert result.exit_code == 0
+    rows = {r["indicator"]: r for r in track(open_store(result.out_dir), 2030)}
+    assert rows["地区生产总值增长"]["status"] == "missed"
+    assert rows["地区生产总值增长"]["owners"] == [
+        {"code": "一.一", "document": "report_plan_2030.txt", "text": "地区生产总值增长6%左右。", "leads": ["市发改委"]}]
+    assert [(t["code"], t["leads"]) for t in rows["城镇新增就业"]["owners"]] == [("一.二", ["市人社局"])]
+    assert rows["居民消费价格上涨"]["owners"] == []
+    output = CliRunner().invoke(main, ["track", "--year", "2030", "--graph", str(result.out_dir)]).output
+    assert "lead units (plan task)" in output and "市发改委 (一.一)" in output
