@@ -85,6 +85,7 @@ class PlanItem:
     full_text: str = ""
     # a sentence naming more units after the bracketed clause: …(牵头单位:X)。各区人民政府负责。
     role_sentence: str | None = None
+    body_start: int = 0  # where the body starts in the joined text (after a clause that opens the item)
 
     @property
     def role_sentence_start(self) -> int:

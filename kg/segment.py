@@ -91,6 +91,7 @@ class RoleClause(NamedTuple):
     bracketed: bool  # (牵头单位:X;…) rather than 牵头单位:X;… closing the item
     # a role sentence after the bracketed clause (…建设(牵头单位:X)。各区人民政府负责。): its span
     sentence: tuple[int, int] | None = None
+    leading: bool = False  # the clause opens the item and the task follows (牵头单位:X。推进…; X牵头:推进…)
 
 
 def find_role_clause(text: str) -> RoleClause | None:
@@ -105,6 +106,9 @@ def find_role_clause(text: str) -> RoleClause | None:
     bracket = _closing_bracket_clause(text)
     if bracket is not None:
         return bracket
+    leading = _leading_clause(text)
+    if leading is not None:
+        return leading
     # an unclosed "(牵头单位…" / "(责任单位…" / "(X牵头…" near the end
     last_open = text.rfind("(")
     if last_open >= 0 and ")" not in text[last_open:]:
@@ -119,6 +123,26 @@ def find_role_clause(text: str) -> RoleClause | None:
             return before._replace(sentence=(start, len(text.rstrip(" \n"))))
     if start is not None:
         return RoleClause(start, len(text.rstrip(" \n")), closed=text.rstrip().endswith("。"), bracketed=False)
+    return None
+
+
+_LEADING_REACH = 80  # how far into an item a clause that opens it may run (its units, not the task)
+
+
+def _leading_clause(text: str) -> RoleClause | None:
+    """A clause that opens the item, the task after it: ``牵头单位:X;责任单位:Y。推进…`` (labels up to
+    the first 。) or ``X牵头,Y配合:推进…`` (a role sentence up to the first colon)."""
+    start = len(text) - len(text.lstrip())
+    label = role_label_pattern().match(text, start)
+    if label is not None:
+        end = text.find("。", start, start + _LEADING_REACH)
+        if end > 0 and text[end + 1:].strip(" 。"):
+            return RoleClause(start, end, closed=True, bracketed=False, leading=True)
+        return None
+    colon = min((i for i in (text.find(":", start, start + _LEADING_REACH), text.find("：", start, start + _LEADING_REACH))
+                 if i >= 0), default=-1)
+    if colon > start and text[colon + 1:].strip(" 。") and is_role_sentence(text[start:colon]):
+        return RoleClause(start, colon, closed=True, bracketed=False, leading=True)
     return None
 
 
@@ -562,11 +586,18 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
         seen_codes.add(code)
         clause = find_role_clause(block.text)
         if clause is None:
-            body, role_clause, role_sentence = block.text.strip(), None, None
+            body, role_clause, role_sentence, body_start = block.text.strip(), None, None, 0
             problems.append(Problem(block.line, f"item {code} names no responsible unit (cut off?); item left out"))
+        elif clause.leading:
+            body_start = clause.end + 1
+            while body_start < len(block.text) and block.text[body_start] in " 。:：":
+                body_start += 1
+            body = block.text[body_start:].strip()
+            role_clause, role_sentence = block.text[clause.start:clause.end], None
         else:
             head = block.text[:clause.start - 1 if clause.bracketed else clause.start]
             body = head.rstrip().rstrip("—")  # 推进健康城市建设。——责任单位:X
+            body_start = 0
             role_clause = block.text[clause.start:clause.end]
             role_sentence = block.text[clause.sentence[0]:clause.sentence[1]] if clause.sentence else None
             if clause.bracketed and not clause.closed:
@@ -577,6 +608,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
         items.append(PlanItem(
             code=code, part_number=part.number, item_number=block.number,
             number_as_printed=block.numeral, body=body, role_clause=role_clause, role_sentence=role_sentence,
+            body_start=body_start,
             start=block.start, end=block.end or block.start + len(block.text), line=block.line,
             part_title=part.title,
             section_number=section.number if section else None,

@@ -465,3 +465,23 @@ def test_a_leaders_column_is_no_role_column_though_it_starts_with_a_role_word(tm
                                "一、扩大内需\n1\t社会消费品零售总额增长5%\t张三\t市商务局\t市财政局\n")
     assert result.exit_code == 0 and result.documents[0].counts["tasks"] == 1
     assert owners(store, "一.1") == [("co", "市财政局"), ("lead", "市商务局")]
+
+
+def test_a_clause_that_opens_the_item_before_its_task(tmp_path):
+    # 牵头单位:X;责任单位:Y。task / X牵头,Y配合:task / 【牵头单位】X【责任单位】Y。task; a task sentence
+    # that names a unit before a colon (加强组织领导,市政府办公厅牵头:…) is no such clause
+    result, store = build_one(tmp_path, "plan_linhai_leading_clauses.txt")
+    assert result.exit_code == 0 and result.conforms and result.documents[0].problems == []
+    assert owners(store, "一.1") == [("co", "市财政局"), ("lead", "市发改委")]
+    assert owners(store, "一.2") == [("co", "各区政府"), ("lead", "市商务局")]
+    assert owners(store, "一.3") == [("co", "市商务局"), ("lead", "市文化广电旅游体育局")]
+    assert owners(store, "二.4") == [("lead", "市政府办公厅")]
+    from kg.store import select
+
+    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    assert texts["一.1"] == "推进重大项目建设,新开工项目200个。" and texts["一.2"] == "社会消费品零售总额增长6%。"
+    assert texts["二.4"] == "加强组织领导,市政府办公厅牵头:研究制定工作方案。"
+    rows = select(store, """SELECT ?code ?start ?end WHERE { ?t gk:code ?code ; gk:hasTarget [ gk:startOffset ?start ;
+                            gk:endOffset ?end ] }""")
+    source = (DATA / "plan_linhai_leading_clauses.txt").read_text(encoding="utf-8")
+    assert sorted(source[int(r["start"]):int(r["end"])] for r in rows) == ["10%", "200个", "6%", "800亿元"]

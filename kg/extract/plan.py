@@ -40,8 +40,8 @@ def extract_plan(source: SourceText) -> PlanExtraction:
             continue  # reported by the segmenter ("names no responsible unit"); a task needs an owner
         targets = read_quantities(item.body)
         for quantity in targets:
-            quantity.start = item.to_document(quantity.start)
-            quantity.end = item.to_document(quantity.end - 1) + 1
+            quantity.start = item.to_document(item.body_start + quantity.start)
+            quantity.end = item.to_document(item.body_start + quantity.end - 1) + 1
         tasks.append(Task(item=item, roles=roles, targets=targets, deadline=find_deadline(item.role_clause)))
     problems.sort(key=lambda p: p.line)
     return PlanExtraction(structure=structure, lead_rule=lead_rule, tasks=tasks, problems=problems)
