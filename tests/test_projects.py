@@ -154,7 +154,8 @@ def test_a_city_the_gazetteer_does_not_hold_clauses_names_run_on_and_investments
     rows = select(store, """SELECT ?project ?district WHERE {
         ?p a gk:Project ; rdfs:label ?project ; gk:placement/gk:placedIn/rdfs:label ?district }""")
     assert {(r["project"], r["district"]) for r in rows} == {
-        ("国轩高科新能源电池基地", "肥西县"), ("滨湖科学城智能网联汽车产业园", "包河区"), ("比亚迪合肥基地三期项目", "长丰县")}
+        ("国轩高科新能源电池基地", "肥西县"), ("滨湖科学城智能网联汽车产业园", "包河区"), ("比亚迪合肥基地三期项目", "长丰县"),
+        ("中科大先进技术研究院二期项目", "蜀山区")}  # 蜀山区签约落地的…: the district before the cue
     rows = select(store, """SELECT ?project ?value ?unit ?metric ?start ?end WHERE {
         ?p rdfs:label ?project ; gk:investment [ gk:value ?value ; gk:unit ?unit ; gk:metric ?metric ;
                                                   gk:startOffset ?start ; gk:endOffset ?end ] }""")
@@ -165,3 +166,16 @@ def test_a_city_the_gazetteer_does_not_hold_clauses_names_run_on_and_investments
     assert all(text[int(r["start"]):int(r["end"])].endswith(r["value"] + r["unit"]) for r in rows)
     labels = {r["alt"] for r in select(store, "SELECT ?alt WHERE { ?p skos:altLabel ?alt }")}
     assert "国轩高科新能源电池基地项目" in labels  # the name as written; 项目 after 基地 is no part of the key
+
+
+def test_a_district_just_before_the_cue_places_the_project():
+    from kg.extract.projects import extract_projects
+    from kg.segment_reports import Sentence
+
+    def placed(text):
+        found = extract_projects(text, [Sentence(0, len(text), text)], jurisdiction="武汉市")
+        return [(p.project, p.district) for p in found.placements]
+
+    assert placed("在青山区落户的宝武氢能产业园项目开工。") == [("宝武氢能产业园项目", "青山区")]  # 在 is no part of it
+    assert placed("项目在社区落地的光明产业园项目。") == []  # 社区 is no district
+    assert placed("推动更多优质项目在汉落地,宝武产业园项目开工。") == []

@@ -260,7 +260,25 @@ def _cue_districts(text: str, ents: list[Mention]) -> set[str]:
         unseen = unseen_district(text[cue.end:cue.end + gap + 8])
         if unseen:
             districts.add(unseen)
+            continue
+        before = _district_before(text, cue, places)
+        if before:
+            districts.add(before)
     return districts
+
+
+# a district that opens its clause (or follows 在) just before the cue: 蜀山区签约落地的X项目, 在长丰县落户
+_BEFORE_CUE = re.compile(r"(?:^|[在,，;；。\s])((?!在)[\u4e00-\u9fff]{1,5}?(?:区|县))(?:签约)?$")
+
+
+def _district_before(text: str, cue: Mention, places: list[Mention]) -> str | None:
+    """The district named right before a locative cue with nothing after it (…区签约落地的X项目)."""
+    # searched with pos/endpos: ^ is the text's own start, never where the search begins
+    match = _BEFORE_CUE.search(text, max(0, cue.start - 12), cue.start)
+    if match is None:
+        return None
+    known = [p for p in places if p.start == match.start(1) and p.end == match.end(1)]
+    return known[0].id if known else unseen_district(match.group(1))
 
 
 def _clauses(text: str, sentence: Sentence) -> list[tuple[int, int]]:
