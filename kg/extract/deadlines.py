@@ -14,10 +14,7 @@ import re
 from functools import lru_cache
 
 from ..numerals import chinese_to_int
-
-
-def _int(numeral: str) -> int:
-    return int(numeral) if numeral.isdigit() else chinese_to_int(numeral)
+from .roles import deadline_labels, other_label_pattern
 
 _NUMBER = r"[0-9]{1,2}|[一二三四五六七八九十]{1,3}"
 # the pieces of a time, each optional but the last: 2026年 | 12月 | 底/上旬/30日 …
@@ -32,10 +29,7 @@ _PART_DAYS = {"上旬": 10, "初": 10, "中旬": 20, "中": 20}
 
 @lru_cache(maxsize=None)
 def _labels_pattern() -> re.Pattern:
-    from .roles import _config
-
-    labels = sorted(_config()[0]["deadline_labels"], key=len, reverse=True)
-    return re.compile("(" + "|".join(map(re.escape, labels)) + r")\s*[:：】]?\s*")  # 完成时限: / 【完成时限】
+    return re.compile("(" + "|".join(map(re.escape, deadline_labels())) + r")\s*[:：】]?\s*")  # 完成时限: / 【完成时限】
 
 
 def find_deadline(clause: str) -> str | None:
@@ -48,14 +42,12 @@ def find_deadline(clause: str) -> str | None:
     >>> find_deadline("牵头单位:市商务局") is None
     True
     """
-    from .roles import _other_label_pattern
-
     match = _labels_pattern().search(clause)
     if match is None:
         return None
     value = clause[match.end():]
     value = re.split(r"[;；]", value, maxsplit=1)[0]
-    following = _other_label_pattern().search(value)  # (…;完成时限:2026年底责任领导:…)
+    following = other_label_pattern().search(value)  # (…;完成时限:2026年底责任领导:…)
     if following:
         value = value[:following.start()]
     value = value.strip(" ,，。.:：")
@@ -86,6 +78,10 @@ def deadline_date(text: str, year: int | None) -> datetime.date | None:
         if end is not None:
             found = end
     return found
+
+
+def _int(numeral: str) -> int:
+    return int(numeral) if numeral.isdigit() else chinese_to_int(numeral)
 
 
 def _last_day(match: re.Match, year: int) -> datetime.date | None:

@@ -143,6 +143,21 @@ def acceptable(name: str, places: set[str]) -> bool:
     return True
 
 
+def without_project_word(name: str) -> str:
+    """A name without the 项目 after an ending that already names a project (…电池基地项目 -> …电池基地);
+    other names as they are.
+
+    >>> without_project_word("国轩高科新能源电池基地项目"), without_project_word("中韩石化炼化一体项目")
+    ('国轩高科新能源电池基地', '中韩石化炼化一体项目')
+    """
+    config = _config()
+    word = config["project_word"]
+    bare = name[:-len(word)]
+    if name.endswith(word) and len(bare) >= 6 and bare.endswith(tuple(config["suffixes"])):
+        return bare
+    return name
+
+
 def _runs_on(text: str, previous_end: int, start: int, previous_word: str) -> bool:
     """Does the name ended at ``previous_end`` (by ``previous_word``) go on into the suffix at ``start``?"""
     between = text[previous_end:start]
@@ -300,6 +315,8 @@ def _investments(text: str, sentence: Sentence, projects: list[ProjectMention],
 
     config = _config()
     endings = tuple(config["investment_metrics"])
+    if not any(ending in sentence.text for ending in endings):
+        return []  # most sentences: no need to read their numbers again
     clauses = _clauses(text, sentence)
     found = []
     for quantity in read_quantities(sentence.text):

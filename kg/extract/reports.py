@@ -29,7 +29,7 @@ from ..model import DocumentInfo
 from ..read import SourceText
 from ..segment_reports import ReportLayout, Sentence, layout_report, news_articles
 from .commitments import COMMITMENT, read_facts
-from .projects import ProjectFindings, extract_projects
+from .projects import ProjectFindings, extract_projects, without_project_word
 
 ORG_ORGANIZATION = ox.NamedNode("http://www.w3.org/ns/org#Organization")
 _JURISDICTION_PREFIXES = ("湖北省", )
@@ -74,12 +74,7 @@ def project_key(name: str, jurisdiction: str) -> str:
     >>> project_key("东湖综合保税区保税光电子产业园项目", "武汉市")
     '东湖综合保税区保税光电子产业园'
     """
-    from .projects import _config as project_config
-
-    word = project_config()["project_word"]
-    bare = name[:-len(word)]
-    if name.endswith(word) and len(bare) >= 6 and bare.endswith(tuple(project_config()["suffixes"])):
-        name = bare
+    name = without_project_word(name)
     city = jurisdiction[:-1] if jurisdiction.endswith("市") else jurisdiction
     prefixes = _JURISDICTION_PREFIXES + tuple(p for p in (jurisdiction, city) if p)
     changed = True

@@ -32,7 +32,7 @@ def _config():
 
 
 @lru_cache(maxsize=None)
-def _other_label_pattern() -> re.Pattern:
+def other_label_pattern() -> re.Pattern:
     """A label of something else than units inside a role clause (完成时限:, 【时间节点】, 责任领导:),
     with the separators before it: other_labels of kg/data/roles.yaml."""
     config = _config()[0]
@@ -101,13 +101,18 @@ def table_columns(headers: list[str]) -> tuple[list[tuple[int, str]], list[int]]
     return (roles, tasks) if roles and tasks else ([], [])
 
 
+def deadline_labels() -> list[str]:
+    """The labels of kg/data/roles.yaml that give a task's deadline (完成时限, 时间节点 …), longest first."""
+    return sorted(_config()[0]["deadline_labels"], key=len, reverse=True)
+
+
 def deadline_columns(headers: list[str]) -> list[tuple[int, str]]:
     """The columns of a table's header that give a task's deadline, as (index, label).
 
     >>> deadline_columns(["序号", "重点工作", "牵头单位", "完成时限", "责任领导"])
     [(3, '完成时限')]
     """
-    labels = sorted(_config()[0]["deadline_labels"], key=len, reverse=True)
+    labels = deadline_labels()
     columns = []
     for index, header in enumerate(header.replace(" ", "") for header in headers):
         label = next((label for label in labels if label in header), None)
@@ -197,7 +202,7 @@ def _read_labelled(clause, matches, labels, rule, offset) -> Roles:
     for index, match in enumerate(matches):
         value_end = matches[index + 1].start() if index + 1 < len(matches) else len(clause)
         value = clause[match.end():value_end]
-        other = _other_label_pattern().search(value)  # (责任单位:X;完成时限:2026年12月底)
+        other = other_label_pattern().search(value)  # (责任单位:X;完成时限:2026年12月底)
         if other:
             value = value[:other.start()]
         value = _before_unknown_label(value)
