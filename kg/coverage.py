@@ -27,9 +27,28 @@ def report_end(store: ox.Store, report: str) -> dict | None:
     rows = select(store, query("coverage_report_end"), {"report": ox.NamedNode(report)})
     if not rows:
         return None
-    last = max(rows, key=lambda r: int(r["start"]))
+    last = select(store, query("coverage_passage"), {"passage": ox.NamedNode(rows[0]["passage"])})[0]
     return {"line": int(last["line"]) if last.get("line") else None, "end": int(last["end"]),
             "text": last["text"], "complete": bool(_SENTENCE_END.search(last["text"].strip()))}
+
+
+_INDICATORS_SLOT = "VALUES ?ind { }"  # where coverage_indicator_labels.rq takes the indicators
+INDICATORS_PER_QUERY = 2000
+
+
+def _indicator_labels(store: ox.Store, indicators: set[str]) -> dict[str, str]:
+    """The preferred label of each indicator IRI."""
+    template = query("coverage_indicator_labels")
+    if _INDICATORS_SLOT not in template:
+        raise AssertionError(f"coverage_indicator_labels.rq has lost its {_INDICATORS_SLOT!r} line")
+    names = sorted(indicators)
+    labels = {}
+    for first in range(0, len(names), INDICATORS_PER_QUERY):
+        # IRIs read from the store, written back as terms (str of a NamedNode is <iri>, escaped)
+        block = " ".join(str(ox.NamedNode(name)) for name in names[first:first + INDICATORS_PER_QUERY])
+        for row in select(store, template.replace(_INDICATORS_SLOT, f"VALUES ?ind {{ {block} }}", 1)):
+            labels.setdefault(row["ind"], row["indicator"])
+    return labels
 
 
 def coverage(store: ox.Store) -> list[dict]:
@@ -63,9 +82,14 @@ def coverage(store: ox.Store) -> list[dict]:
         carried = {p for t in plan.tasks for p in t["passages"]}
         for row in commitments[(plan.report, plan.year)]:
             if row["passage"] not in carried:
-                entry["uncarried_commitments"].append({"text": row["text"], "indicator": row.get("indicator") or "",
+                entry["uncarried_commitments"].append({"text": row["text"], "indicator": row.get("ind") or "",
                                                        "line": int(row["line"]) if row.get("line") else None})
         entries.append(entry)
+    labels = _indicator_labels(store, {c["indicator"] for e in entries for c in e["uncarried_commitments"]
+                                       if c["indicator"]})
+    for entry in entries:
+        for commitment in entry["uncarried_commitments"]:
+            commitment["indicator"] = labels.get(commitment["indicator"], "")
     return entries
 
 
