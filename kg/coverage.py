@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from .datafiles import query
 from .link import task_links
-from .store import select
+from .store import select, select_with_values
 
 _SENTENCE_END = re.compile(r"[。!?！？][”’\"]?$")
 
@@ -30,25 +30,6 @@ def report_end(store: ox.Store, report: str) -> dict | None:
     last = select(store, query("coverage_passage"), {"passage": ox.NamedNode(rows[0]["passage"])})[0]
     return {"line": int(last["line"]) if last.get("line") else None, "end": int(last["end"]),
             "text": last["text"], "complete": bool(_SENTENCE_END.search(last["text"].strip()))}
-
-
-_INDICATORS_SLOT = "VALUES ?ind { }"  # where coverage_indicator_labels.rq takes the indicators
-INDICATORS_PER_QUERY = 2000
-
-
-def _indicator_labels(store: ox.Store, indicators: set[str]) -> dict[str, str]:
-    """The preferred label of each indicator IRI."""
-    template = query("coverage_indicator_labels")
-    if _INDICATORS_SLOT not in template:
-        raise AssertionError(f"coverage_indicator_labels.rq has lost its {_INDICATORS_SLOT!r} line")
-    names = sorted(indicators)
-    labels = {}
-    for first in range(0, len(names), INDICATORS_PER_QUERY):
-        # IRIs read from the store, written back as terms (str of a NamedNode is <iri>, escaped)
-        block = " ".join(str(ox.NamedNode(name)) for name in names[first:first + INDICATORS_PER_QUERY])
-        for row in select(store, template.replace(_INDICATORS_SLOT, f"VALUES ?ind {{ {block} }}", 1)):
-            labels.setdefault(row["ind"], row["indicator"])
-    return labels
 
 
 def coverage(store: ox.Store) -> list[dict]:
@@ -85,8 +66,11 @@ def coverage(store: ox.Store) -> list[dict]:
                 entry["uncarried_commitments"].append({"text": row["text"], "indicator": row.get("ind") or "",
                                                        "line": int(row["line"]) if row.get("line") else None})
         entries.append(entry)
-    labels = _indicator_labels(store, {c["indicator"] for e in entries for c in e["uncarried_commitments"]
-                                       if c["indicator"]})
+    reported = {c["indicator"] for e in entries for c in e["uncarried_commitments"] if c["indicator"]}
+    labels: dict[str, str] = {}
+    for row in sorted(select_with_values(store, query("coverage_indicator_labels"), "ind", reported),
+                      key=lambda r: (r["ind"], r["indicator"])):
+        labels.setdefault(row["ind"], row["indicator"])  # one label an indicator, the same every run
     for entry in entries:
         for commitment in entry["uncarried_commitments"]:
             commitment["indicator"] = labels.get(commitment["indicator"], "")

@@ -56,6 +56,29 @@ def select(store: pyoxigraph.Store, query: str, bindings: dict | None = None, *,
     return [dict(zip(names, [None if term is None else term.value for term in solution])) for solution in result]
 
 
+VALUES_PER_QUERY = 2000  # IRIs named in one VALUES block by select_with_values
+
+
+def select_with_values(store: pyoxigraph.Store, query: str, variable: str, iris, *,
+                       per_query: int | None = None) -> list[dict]:
+    """Run ``query`` for many IRIs of ``variable``: its empty ``VALUES ?variable { }`` line is filled
+    with them, ``per_query`` at a time (Oxigraph's substitutions take one value per variable).
+
+    The IRIs come from the store and are written back as terms (``str`` of a NamedNode is ``<iri>``,
+    escaped), never pasted as text.
+    """
+    slot = f"VALUES ?{variable} {{ }}"
+    if slot not in query:
+        raise AssertionError(f"the query has lost its {slot!r} line")
+    names = sorted(set(iris))
+    size = per_query or VALUES_PER_QUERY
+    rows: list[dict] = []
+    for first in range(0, len(names), size):
+        block = " ".join(str(pyoxigraph.NamedNode(name)) for name in names[first:first + size])
+        rows += select(store, query.replace(slot, f"VALUES ?{variable} {{ {block} }}", 1))
+    return rows
+
+
 _QUERY_START = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 

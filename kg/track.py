@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from .datafiles import query
 from .graph import literal
 from .indicators import base_unit, indicator_name, is_rate, lower_is_better, rules
-from .store import select
+from .store import select, select_with_values
 
 KEYS = ("indicator", "year", "jurisdiction", "target_value", "target_unit", "comparator", "actual_value", "actual_unit",
         "status", "evidence", "owners")
@@ -81,19 +81,7 @@ def _order(row: dict):
     return (row.get("main") != "true", row["file"], int(row["start"]))
 
 
-FACTS_PER_QUERY = 2000  # facts named in one VALUES block of track_facts.rq
-_FACTS_SLOT = "VALUES ?fact { }"  # where track_facts.rq takes them
-_PASSAGES_SLOT = "VALUES ?passage { }"  # where track_owners.rq takes the promises' passages
-
-
-def _with_values(name: str, slot: str, iris: list[str]) -> str:
-    """Query ``name`` with ``iris`` in its VALUES ``slot`` (IRIs read from the store, written back as terms:
-    str of a NamedNode is <iri>, escaped)."""
-    template = query(name)
-    if slot not in template:
-        raise AssertionError(f"{name}.rq has lost its {slot!r} line")
-    block = " ".join(str(ox.NamedNode(iri)) for iri in iris)
-    return template.replace(slot, slot.replace("{ }", f"{{ {block} }}"), 1)
+FACTS_PER_QUERY = 2000  # facts (and passages) named in one VALUES block of track_facts.rq (track_owners.rq)
 
 
 def _facts(store: ox.Store, year: int | None, jurisdiction: str | None) -> list[dict]:
@@ -115,12 +103,8 @@ def _facts(store: ox.Store, year: int | None, jurisdiction: str | None) -> list[
         candidates.append(row)
     kept = {row["fact"]: row for row in candidates
             if len(kinds[(row["year"], row["jurisdiction"], row["indicator"])]) == 2}
-    facts = []
-    names = sorted(kept)
-    for first in range(0, len(names), FACTS_PER_QUERY):
-        for row in select(store, _with_values("track_facts", _FACTS_SLOT, names[first:first + FACTS_PER_QUERY])):
-            facts.append({**kept[row["fact"]], **row})
-    return facts
+    return [{**kept[row["fact"]], **row}
+            for row in select_with_values(store, query("track_facts"), "fact", kept, per_query=FACTS_PER_QUERY)]
 
 
 def _owners(store: ox.Store, rows: list[dict]) -> None:
@@ -131,15 +115,14 @@ def _owners(store: ox.Store, rows: list[dict]) -> None:
     text holds it. A passage states several promises (主要预期目标是:地区生产总值增长6%左右,城镇新增
     就业22万人以上…), and each of its tasks carries only its own.
     """
-    passages = sorted({row["evidence"][0]["passage"] for row in rows})
+    passages = {row["evidence"][0]["passage"] for row in rows}
     tasks: dict[str, dict[str, dict]] = defaultdict(dict)  # passage -> task -> its description
-    for first in range(0, len(passages), FACTS_PER_QUERY):
-        for found in select(store, _with_values("track_owners", _PASSAGES_SLOT, passages[first:first + FACTS_PER_QUERY])):
-            task = tasks[found["passage"]].setdefault(found["task"], {
-                "code": found["code"], "document": found["file"], "text": found["text"], "leads": set(), "metrics": set()})
-            task["leads"].add(found["lead"])
-            if found.get("metric"):
-                task["metrics"].add(found["metric"])
+    for found in select_with_values(store, query("track_owners"), "passage", passages, per_query=FACTS_PER_QUERY):
+        task = tasks[found["passage"]].setdefault(found["task"], {
+            "code": found["code"], "document": found["file"], "text": found["text"], "leads": set(), "metrics": set()})
+        task["leads"].add(found["lead"])
+        if found.get("metric"):
+            task["metrics"].add(found["metric"])
     for row in rows:
         carried = []
         for task in tasks.get(row["evidence"][0]["passage"], {}).values():
