@@ -1,12 +1,8 @@
+"""kg.extract.deadlines (its docstring examples run in test_doctests.py)."""
+
 import datetime
-import doctest
 
-import kg.extract.deadlines
 from kg.extract.deadlines import deadline_date, find_deadline
-
-
-def test_doctests():
-    assert doctest.testmod(kg.extract.deadlines).failed == 0
 
 
 def test_the_last_day_each_way_of_writing_a_time_allows():
