@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .extract.deadlines import deadline_date
 from .model import DocumentInfo, PlanExtraction, Quantity, Unit
 from .ns import GK, ID, ORG, PREFIXES
 from .read import SourceText
@@ -229,7 +228,6 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
         sink.add(node, gk("inDocument"), doc)
 
     resolver = UnitResolver(info.jurisdiction)
-    plan_year = info.years[0] if len(info.years) == 1 else None  # a deadline's year when it gives none
     for task in extraction.tasks:
         item = task.item
         suffix = "-dup" if item.code.endswith("'") else ""
@@ -242,9 +240,8 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
             sink.add(node, gk("roleText"), literal(role_text))
         if task.deadline is not None:
             sink.add(node, gk("deadlineText"), literal(task.deadline))
-            due = deadline_date(task.deadline, plan_year)
-            if due is not None:
-                sink.add(node, gk("deadline"), literal(due.isoformat(), "date"))
+        if task.deadline_date is not None:
+            sink.add(node, gk("deadline"), literal(task.deadline_date.isoformat(), "date"))
         sink.add(node, gk("inDocument"), doc)
         if item.part_number in part_nodes:
             sink.add(node, gk("inPart"), part_nodes[item.part_number])

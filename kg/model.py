@@ -8,6 +8,7 @@ field says otherwise; the graph stage turns them into source offsets.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -165,6 +166,7 @@ class Task:
     roles: Roles
     targets: list[Quantity]
     deadline: str | None = None  # as its role clause gives it: 2026年12月底, 全年推进
+    deadline_date: datetime.date | None = None  # the last day it allows (None: it names no time)
 
 
 @dataclass

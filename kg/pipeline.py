@@ -62,7 +62,7 @@ def _plan_document(source: SourceText, info, data: bytes):
     from .extract.plan import extract_plan
     from .graph import plan_quads
 
-    extraction = extract_plan(source)
+    extraction = extract_plan(source, info.years[0] if len(info.years) == 1 else None)
     quads = plan_quads(source, info, extraction, data)
     counts = {
         "tasks": len(extraction.tasks),

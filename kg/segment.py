@@ -19,8 +19,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .extract.roles import (deadline_columns, is_role_sentence, lead_marker_pattern, role_label_pattern,
-                           role_word_pattern, table_columns)
+from .extract.roles import (deadline_columns, first_colon, is_role_sentence, lead_marker_pattern,
+                           role_label_pattern, role_word_pattern, table_columns)
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem
 from .numerals import chinese_to_int
 from .read import GAP, SourceText
@@ -139,8 +139,7 @@ def _leading_clause(text: str) -> RoleClause | None:
         if end > 0 and text[end + 1:].strip(" 。"):
             return RoleClause(start, end, closed=True, bracketed=False, leading=True)
         return None
-    colon = min((i for i in (text.find(":", start, start + _LEADING_REACH), text.find("：", start, start + _LEADING_REACH))
-                 if i >= 0), default=-1)
+    colon = first_colon(text, start, start + _LEADING_REACH)
     if colon > start and text[colon + 1:].strip(" 。") and is_role_sentence(text[start:colon]):
         return RoleClause(start, colon, closed=True, bracketed=False, leading=True)
     return None

@@ -5,15 +5,16 @@ from __future__ import annotations
 from ..model import PlanExtraction, Problem, Task
 from ..read import SourceText
 from ..segment import segment_plan
-from .deadlines import find_deadline
+from .deadlines import deadline_date, find_deadline
 from .quantities import read_quantities
 from .roles import find_lead_rule, read_roles, with_role_sentence
 
 
-def extract_plan(source: SourceText) -> PlanExtraction:
-    """Segment a plan and read the roles and targets of each item.
+def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
+    """Segment a plan and read the roles, targets and deadline of each item.
 
-    Offsets in the result are into ``source.text`` (normalised).
+    Offsets in the result are into ``source.text`` (normalised). ``year`` is the plan's, the year of
+    a deadline that names none (6月底前).
     """
     structure = segment_plan(source)
     lead_rule = find_lead_rule(structure.preamble)
@@ -42,6 +43,8 @@ def extract_plan(source: SourceText) -> PlanExtraction:
         for quantity in targets:
             quantity.start = item.to_document(item.body_start + quantity.start)
             quantity.end = item.to_document(item.body_start + quantity.end - 1) + 1
-        tasks.append(Task(item=item, roles=roles, targets=targets, deadline=find_deadline(item.role_clause)))
+        deadline = find_deadline(item.role_clause)
+        tasks.append(Task(item=item, roles=roles, targets=targets, deadline=deadline,
+                          deadline_date=deadline_date(deadline, year) if deadline else None))
     problems.sort(key=lambda p: p.line)
     return PlanExtraction(structure=structure, lead_rule=lead_rule, tasks=tasks, problems=problems)

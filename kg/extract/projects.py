@@ -81,6 +81,7 @@ def _config():
     config["_built"] = re.compile(config["built_after_company"])
     config["_operated"] = re.compile(config["operated_after_company"])
     config["_anaphor"] = re.compile(config["anaphor"])
+    config["_explicit_anaphor"] = re.compile(config["explicit_anaphor"])
     endings = "|".join(map(re.escape, config["function_zone_endings"]))
     config["_district_name"] = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,3}}[省市])*([\u4e00-\u9fff]{{1,5}}?(?:{endings}|区|县))")
     return config
@@ -334,7 +335,7 @@ def _investments(text: str, sentence: Sentence, projects: list[ProjectMention],
         if not named and index > 0:
             before = clauses[index - 1]
             named = set() if _counts_projects(text[before[0]:before[1]]) else _named_in(projects, before)
-        if not named and not projects and target and re.match(r"[^,，。]{0,6}?(?:该|本|此)", sentence.text):
+        if not named and not projects and target and config["_explicit_anaphor"].match(sentence.text):
             named = {target}  # 该项目…: the last project named
         if len(named) == 1:
             found.append(Investment(next(iter(named)), quantity, sentence))
@@ -356,7 +357,7 @@ def _clause_placements(text: str, sentence: Sentence, projects: list[ProjectMent
     places it (位于包河区的A产业园项目总投资45亿元;B项目落户长丰县: each clause its own)."""
     placements = []
     for start, end in _clauses(text, sentence):
-        named = {p.name for p in projects if start <= p.start and p.end <= end}
+        named = _named_in(projects, (start, end))
         cue = _cue_districts(text, [m for m in ents if start <= m.start and m.end <= end])
         if len(named) == 1 and len(cue) == 1:
             placements.append(Placement(next(iter(named)), next(iter(cue)), "sentence", sentence))

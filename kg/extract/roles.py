@@ -228,6 +228,15 @@ def _read_labelled(clause, matches, labels, rule, offset) -> Roles:
     return Roles(_dedupe(leads), _dedupe(co_owners, exclude=leads), form, problems)
 
 
+_COLON = re.compile("[:：]")
+
+
+def first_colon(text: str, start: int = 0, end: int | None = None) -> int:
+    """Where the first colon (half- or full-width) of ``text[start:end]`` is, -1 when none."""
+    match = _COLON.search(text, start, len(text) if end is None else end)
+    return match.start() if match else -1
+
+
 _UNIT_SEPARATORS = "、,，;； "
 _LONGEST_LABEL = 6  # 推进期限, 工作要求, 具体责任人: a label is a few characters
 
@@ -240,7 +249,7 @@ def _before_unknown_label(value: str) -> str:
     ending first (市政府办公室|督查要求, not 市政府办|公室督查要求), then the longest label
     (市财政局|联系人, not 市财政局联|系人).
     """
-    colon = min((i for i in (value.find(":"), value.find("：")) if i >= 0), default=-1)
+    colon = first_colon(value)
     if colon < 0:
         return value
     head = value[:colon]
