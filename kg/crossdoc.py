@@ -130,7 +130,7 @@ def _plan_placements(task_rows: list[dict], add) -> None:
 
     for task in sorted(task_rows, key=lambda row: row["task"]):
         governments = _governments(city_of(task["jurisdiction"]))
-        districts = {governments[u]["name"] for u in task["units"] if u in governments}
+        districts = {governments[u]["name"]: governments[u] for u in task["units"] if u in governments}
         if len(districts) != 1:
             continue  # no district, or several: the task does not say where
         text = task["text"]
@@ -138,7 +138,7 @@ def _plan_placements(task_rows: list[dict], add) -> None:
         if not projects:
             continue
         jurisdiction = city_of(task["jurisdiction"])  # a district's plan names its city's places
-        district = next(iter(districts))
+        district, district_row = next(iter(districts.items()))
         plan = ox.NamedNode(task["plan"])
         slug = task["plan"].rsplit("/", 1)[-1]
         start, end = int(task["start"]), int(task["end"])
@@ -151,7 +151,7 @@ def _plan_placements(task_rows: list[dict], add) -> None:
             add(passage, gk("line"), literal(task["line"], "integer"))
         add(passage, gk("inDocument"), plan)
         sink = _Sink(add)
-        describe_district(sink, jurisdiction, next(row for row in governments.values() if row["name"] == district))
+        describe_district(sink, jurisdiction, district_row)
         for name in projects:
             key = project_key(name, jurisdiction)
             project = project_node(jurisdiction, key)
