@@ -485,3 +485,22 @@ def test_a_clause_that_opens_the_item_before_its_task(tmp_path):
                             gk:endOffset ?end ] }""")
     source = (DATA / "plan_linhai_leading_clauses.txt").read_text(encoding="utf-8")
     assert sorted(source[int(r["start"]):int(r["end"])] for r in rows) == ["10%", "200个", "6%", "800亿元"]
+
+
+def test_deadlines_the_task_sentence_sets(tmp_path):
+    # no time label: the sentence's own time before 前, after 到, or 年内 is the deadline; of several,
+    # the one by which the whole task is due; a label, where there is one, wins
+    result, store = build_one(tmp_path, "plan_xuzhou_sentence_deadlines.txt")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].counts["tasks"] == 7
+    from kg.store import select
+
+    due = {r["code"]: (r["text"], r.get("date")) for r in select(store, """SELECT ?code ?text ?date WHERE {
+        ?t gk:code ?code ; gk:deadlineText ?text OPTIONAL { ?t gk:deadline ?date } }""")}
+    assert due == {"一.1": ("年内", "2026-12-31"),  # not its 6月底前 milestone
+                   "一.2": ("到2026年底", "2026-12-31"),
+                   "一.3": ("2026年9月底前", "2026-09-30"),
+                   "一.4": ("三季度末前", "2026-09-30"),  # 每月底前 recurs: no deadline
+                   "二.6": ("2026年11月", "2026-11-30")}  # the label, not the sentence's 年底前
+    # 3年内 is a span and 到2028年 the horizon of a goal: neither is a deadline
+    assert "二.5" not in due and "二.7" not in due

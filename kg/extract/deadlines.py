@@ -1,5 +1,5 @@
-"""Read a task's deadline: the text a plan gives under a time label (完成时限:2026年12月底) and the
-last day it allows (2026-12-31).
+"""Read a task's deadline: the text a plan gives under a time label (完成时限:2026年12月底), or else
+the time its own sentence sets (2026年6月底前建成), and the last day it allows (2026-12-31).
 
 A supervision office asks "what is due by the end of June?"; the text alone cannot answer that, so
 each deadline that names a time is also given as a date: the last day of the month, quarter, half
@@ -13,6 +13,7 @@ import datetime
 import re
 from functools import lru_cache
 
+from ..datafiles import read_yaml
 from ..numerals import chinese_to_int
 from .roles import deadline_labels, other_label_pattern
 
@@ -22,7 +23,7 @@ _TIME = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2})\s*年)?"
     r"(?:(?P<half>上半年|下半年)|(?:第)?(?P<quarter>[一二三四1-4])\s*季度"
     rf"|(?P<month>{_NUMBER})\s*月(?:份)?\s*(?:(?P<day>{_NUMBER})\s*日|(?P<part>上旬|中旬|下旬|初|中|底|末))?"
-    r"|(?P<year_end>年底|年末|底|末|全年))?"
+    r"|(?P<year_end>年底|年末|年内|底|末|全年))?"
 )
 _PART_DAYS = {"上旬": 10, "初": 10, "中旬": 20, "中": 20}
 
@@ -52,6 +53,46 @@ def find_deadline(clause: str) -> str | None:
         value = value[:following.start()]
     value = value.strip(" ,，。.:：")
     return value or None
+
+
+@lru_cache(maxsize=None)
+def _in_text_pattern() -> re.Pattern:
+    """Deadlines in a task's sentence, by the words of kg/data/deadlines.yaml around a time."""
+    words = read_yaml("deadlines.yaml")
+
+    def either(key):
+        return "|".join(map(re.escape, sorted(words[key], key=len, reverse=True)))
+
+    year = r"(?:19|20)\d{2}\s*年\s*"
+    within_year = (r"(?:上半年|下半年|(?:第)?[一二三四1-4]\s*季度(?:末|底)?"
+                   rf"|(?:{_NUMBER})\s*月(?:份)?\s*(?:(?:{_NUMBER})\s*日|上旬|中旬|下旬|初|中|底|末)?|年底|年末)")
+    point = rf"(?:{year})?{within_year}|{year}(?:底|末)"  # a time within a year: 2026年6月, 年底, 2026年底
+    return re.compile(
+        rf"(?P<recurring>{either('recurring_words')})?(?:{point}|{year})(?:{either('before_words')})"  # 6月底前
+        rf"|(?:{either('after_words')})(?:{point})"  # 到2026年底
+        rf"|(?P<count>[0-9一二三四五六七八九十两几多]\s*)?(?:{either('year_words')})")  # 年内, but not 5年内
+
+
+def find_deadline_in_text(text: str, year: int | None = None) -> str | None:
+    """The deadline a task's own sentence sets, as written: of the times it gives before 前, after 到,
+    or 年内 (kg/data/deadlines.yaml), the one that allows the most (by which the whole task is due);
+    a time without its year is in ``year``.
+
+    >>> find_deadline_in_text("建设充电桩1万个,2026年6月底前建成投用。")
+    '2026年6月底前'
+    >>> find_deadline_in_text("年底前全面建成,6月底前完成一期。", 2026), find_deadline_in_text("到2026年底,建成5G基站3万个")
+    ('年底前', '到2026年底')
+    >>> find_deadline_in_text("年内建成人才公寓5000套"), find_deadline_in_text("扶持毕业 5 年内高校毕业生")
+    ('年内', None)
+    >>> find_deadline_in_text("每月底前报送进展"), find_deadline_in_text("到2027年,数字经济占比达到12%")
+    (None, None)
+    """
+    found = [match.group(0) for match in _in_text_pattern().finditer(text)
+             if not match.group("recurring") and not match.group("count")]
+    if not found:
+        return None
+    undated = datetime.date.min  # a time that gives no day (its year unknown) allows the least
+    return max(reversed(found), key=lambda phrase: deadline_date(phrase, year) or undated)
 
 
 def deadline_date(text: str, year: int | None) -> datetime.date | None:
@@ -102,6 +143,6 @@ def _last_day(match: re.Match, year: int) -> datetime.date | None:
         return datetime.date(year, month, _PART_DAYS.get(match.group("part") or "", last))
     if match.group("year"):  # 2026年, 2026年底, 2026年全年
         return datetime.date(year, 12, 31)
-    if match.group("year_end") in ("年底", "年末"):  # 年底前: the plan's year
+    if match.group("year_end") in ("年底", "年末", "年内"):  # 年底前, 年内: the plan's year
         return datetime.date(year, 12, 31)
     return None  # 全年推进 names no time; 底 alone (兜底) is no year's end

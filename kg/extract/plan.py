@@ -5,13 +5,14 @@ from __future__ import annotations
 from ..model import PlanExtraction, Problem, Task
 from ..read import SourceText
 from ..segment import segment_plan
-from .deadlines import deadline_date, find_deadline
+from .deadlines import deadline_date, find_deadline, find_deadline_in_text
 from .quantities import read_quantities
 from .roles import find_lead_rule, read_roles, with_role_sentence
 
 
 def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
-    """Segment a plan and read the roles, targets and deadline of each item.
+    """Segment a plan and read the roles, targets and deadline of each item (under a time label of
+    its role clause, or else as its own sentence sets it).
 
     Offsets in the result are into ``source.text`` (normalised). ``year`` is the plan's, the year of
     a deadline that names none (6月底前).
@@ -43,7 +44,7 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
         for quantity in targets:
             quantity.start = item.to_document(item.body_start + quantity.start)
             quantity.end = item.to_document(item.body_start + quantity.end - 1) + 1
-        deadline = find_deadline(item.role_clause)
+        deadline = find_deadline(item.role_clause) or find_deadline_in_text(item.body, year)
         tasks.append(Task(item=item, roles=roles, targets=targets, deadline=deadline,
                           deadline_date=deadline_date(deadline, year) if deadline else None))
     problems.sort(key=lambda p: p.line)
