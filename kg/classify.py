@@ -20,8 +20,11 @@ _CITY_END = re.compile(
     r"市(?=人民政府|人大|政府|委|第[一二三四五六七八九十]+届|《政府工作报告》|(?:19|20)\d\d年|[\u4e00-\u9fff]{1,4}区(?:人民政府|第|(?:19|20)\d\d年))")
 _ANY_CITY_END = re.compile(r"市(?![长场级民委区内外属直域])")
 _DISTRICT_END = re.compile(r"区(?=人民政府|第[一二三四五六七八九十]+届人民代表大会)")
-# a plan titled by its district (武昌区2026年…分解方案, 江岸区人民政府…分工方案) is the district's own
-_TITLE_DISTRICT = re.compile(r"区(?=(?:19|20)\d\d年|人民政府|政府)")
+# a plan titled by its district or county (武昌区2026年…分解方案, 江岸区人民政府…分工方案, 青原县2026年…)
+# is the district's own
+_TITLE_DISTRICT = re.compile(r"[区县](?=(?:19|20)\d\d年|人民政府|政府)")
+# a document titled by its province (江南省2026年…分工方案, 江南省人民政府工作报告) is the province's
+_TITLE_PROVINCE = re.compile(r"省(?=(?:19|20)\d\d年|人民政府|政府|《政府工作报告》)")
 # characters that end a preceding phrase (…日在武汉市, 湖北省武汉市, 恩施州恩施市): a place name starts after one
 _STOP = set("在于日年月向对的和与及是为关了各全省市区州县—-") | set("，,。:：;；、()（）“”\"《》 \n\t")
 # characters no place name holds; 州, 关, 日, 和 end phrases but are in names too (广州, 韶关, 日照, 和田)
@@ -113,15 +116,20 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     head = text[:3000]
     info = DocumentInfo(kind=detected, kind_forced=kind is not None)
     info.title = _title(head)
-    city = place_name(head, _CITY_END) or most_named_place(text[:20000], _ANY_CITY_END)
+    province = place_name(info.title, _TITLE_PROVINCE) if not place_name(info.title, _CITY_END) else None
+    city = None if province else place_name(head, _CITY_END) or most_named_place(text[:20000], _ANY_CITY_END)
     if city:
         info.jurisdiction = city + "市"
     district = place_name(head, _DISTRICT_END) if detected == "district_report" else None
-    plan_district = place_name(info.title, _TITLE_DISTRICT) if detected == "plan" else None
-    if plan_district or district:
-        # a district's own document: its units (区发改局) and its figures (地区生产总值) are the
-        # district's, not the city's, so the district is its jurisdiction
-        name = (plan_district or district) + "区"
+    plan_district = _titled_district(info.title) if detected == "plan" else None
+    if province:
+        # a province's own document: its units (省发展改革委) are the province's, never a city's it names
+        info.jurisdiction = province + "省"
+        info.issuer = info.jurisdiction + "人民政府"
+    elif plan_district or district:
+        # a district's (or county's) own document: its units (区发改局, 县财政局) and its figures (地区生产总值)
+        # are the district's, not the city's, so the district is its jurisdiction
+        name = plan_district or district + "区"
         info.jurisdiction = (info.jurisdiction or _city_of_district(name)) + name
         info.issuer = info.jurisdiction + "人民政府"
     elif info.jurisdiction:
@@ -152,6 +160,18 @@ def _describe_feed(info: DocumentInfo, text: str) -> None:
     if dates:
         info.years = sorted({int(d[:4]) for d in dates})
         info.date = dates[-1]
+
+
+def _titled_district(title: str) -> str | None:
+    """The district or county a plan's title names, with its 区/县 (青原县2026年… -> 青原县).
+
+    >>> _titled_district("武昌区2026年政府工作报告重点任务分解方案"), _titled_district("青原县2026年政府工作报告目标任务分解")
+    ('武昌区', '青原县')
+    """
+    name = place_name(title, _TITLE_DISTRICT)
+    if name is None:
+        return None
+    return next(name + level for level in "区县" if name + level in title)
 
 
 def _city_of_district(name: str) -> str:

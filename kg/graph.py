@@ -124,13 +124,17 @@ def city_of(jurisdiction: str) -> str:
     """The city of a jurisdiction: the namespace of the districts, projects and companies a
     document names, which a district's documents share with their city's.
 
+    A province or a county of no known city is its own namespace.
+
     >>> city_of("武汉市武昌区"), city_of("济南市市中区"), city_of("武汉市"), city_of("武侯区"), city_of("")
     ('武汉市', '济南市', '武汉市', '', '')
+    >>> city_of("江南省"), city_of("青原县"), city_of("吉安市青原县")
+    ('江南省', '青原县', '吉安市')
     """
     match = _CITY_AND_DISTRICT.fullmatch(jurisdiction)
     if match:
         return match.group(1)
-    return jurisdiction if jurisdiction.endswith("市") else ""
+    return jurisdiction if jurisdiction.endswith(("市", "省", "县")) else ""
 
 
 def jurisdiction_of_iri(node_iri: str) -> str:

@@ -504,3 +504,38 @@ def test_deadlines_the_task_sentence_sets(tmp_path):
                    "二.6": ("2026年11月", "2026-11-30")}  # the label, not the sentence's 年底前
     # 3年内 is a span and 到2028年 the horizon of a goal: neither is a deadline
     assert "二.5" not in due and "二.7" not in due
+
+
+def test_a_province_plan_with_units_parted_by_spaces(tmp_path):
+    # 江南省…方案: the province is the jurisdiction (its units are 江南省's, not some city's); full-width
+    # item numbers; (牵头单位:省发展改革委 省财政厅): reading removes the space, the list still names two
+    result, store = build_one(tmp_path, "plan_jiangnan_province.txt")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].counts["tasks"] == 6
+    from kg.store import select
+
+    assert select(store, "SELECT ?j ?i WHERE { ?d a gk:ResponsibilityPlan ; gk:jurisdiction ?j ; gk:issuer ?i }") == [
+        {"j": "江南省", "i": "江南省人民政府"}]
+    assert owners(store, "一.2") == [("co", "省生态环境厅"), ("co", "省自然资源厅"), ("lead", "省发展改革委"),
+                                     ("lead", "省财政厅")]
+    assert owners(store, "二.4") == [("co", "中国人民银行江南省分行"), ("co", "国家金融监督管理总局江南监管局"),
+                                     ("co", "省委组织部"), ("co", "省教育厅"), ("lead", "省科技厅")]
+    assert owners(store, "二.5") == [("lead", "省委网信办"), ("lead", "省工业和信息化厅"), ("lead", "省通信管理局")]
+    places = {r["j"] for r in select(store, "SELECT DISTINCT ?j WHERE { ?u a gk:Unit ; gk:jurisdiction ?j }")}
+    assert places == {"江南省"}
+
+
+def test_a_county_plan(tmp_path):
+    # 青原县…分解: the county is the jurisdiction; labels with full-width colons after the sentence, no
+    # brackets; towns (富田镇), 各乡(镇) and 团县委 are units
+    result, store = build_one(tmp_path, "plan_qingyuan_county.txt")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].counts["tasks"] == 5
+    from kg.store import select
+
+    assert select(store, "SELECT ?j WHERE { ?d a gk:ResponsibilityPlan ; gk:jurisdiction ?j }") == [{"j": "青原县"}]
+    assert owners(store, "一.2") == sorted([("co", "各乡(镇)"), ("co", "县税务局"), ("lead", "县财政局")])
+    assert owners(store, "二.3") == sorted([("co", "值夏镇"), ("co", "县自然资源局"), ("co", "县财政局"), ("co", "富田镇"),
+                                            ("lead", "县交通运输局")])
+    assert owners(store, "二.4") == sorted([("co", "县妇联"), ("co", "县就业服务中心"), ("co", "团县委"),
+                                            ("lead", "县人社局")])

@@ -28,6 +28,11 @@ _MEMBERS_PREFIX = re.compile(r"^(含|包含|包括|其中)")
 _TRAILING = re.compile(r"(等单位|等部门|等有关单位|等)$")
 _LEADING = re.compile(r"^(和|及|以及|与)")
 _SAME_BELOW = re.compile(r"[,，;；]?\s*(下同|以下同)\s*$")
+# the start of a unit's name after another's in a list whose separating spaces reading removed
+# (省发展改革委 省财政厅 -> 省发展改革委省财政厅); 市场/市政/区域… start words, not units
+_NEXT_UNIT = re.compile(r"(?:省|市|县|区|团[省市县区])(?!场|政|容|域|级|属|内|外)|各(?!部门|单位|有关|相关|成员|处室|科室)")
+# endings that also end common words before 区/市 (社区, 电台, 报社): no unit ends there in a joined name
+_WEAK_ENDINGS = ("社", "报", "報", "台", "军", "单位")
 
 
 def split_top_level(text: str) -> list[tuple[int, int]]:
@@ -141,6 +146,25 @@ def expand_shorthand(bare: str, full: str) -> str | None:
     return bare + marker.group(1) + suffix.group(1)
 
 
+def split_joined(name: str) -> list[str]:
+    """The units of a name that is several joined (a list parted by spaces, which reading removes
+    between Chinese characters): each part ends as an organisation does and the next starts with
+    a level (省, 市, 县, 区, 各). A part is at least three characters: 市委市政府督查室 is one name.
+
+    >>> split_joined("省发展改革委省财政厅"), split_joined("市委宣传部市文旅局团市委")
+    (['省发展改革委', '省财政厅'], ['市委宣传部', '市文旅局', '团市委'])
+    >>> split_joined("市委市政府督查室"), split_joined("市交通运输局市政工程处"), split_joined("县市场监管局")
+    (['市委市政府督查室'], ['市交通运输局市政工程处'], ['县市场监管局'])
+    >>> split_joined("市人民政府各部门"), split_joined("市发改委各区人民政府"), split_joined("街道社区卫生服务中心")
+    (['市人民政府各部门'], ['市发改委', '各区人民政府'], ['街道社区卫生服务中心'])
+    """
+    for match in _NEXT_UNIT.finditer(name, 3):
+        head, rest = name[:match.start()], name[match.start():]
+        if len(rest) >= 3 and org_suffix(head) not in ("", *_WEAK_ENDINGS) and looks_like_unit(rest):
+            return [head] + split_joined(rest)
+    return [name]
+
+
 def read_unit_list(text: str, offset: int = 0) -> list[UnitMention]:
     """Every unit named in a list, in order, with offsets (``offset`` + position in ``text``).
 
@@ -164,6 +188,10 @@ def read_unit_list(text: str, offset: int = 0) -> list[UnitMention]:
                 mention.host = clean_name(bracket)
         if not mention.name:
             continue
+        *joined, mention.name = split_joined(mention.name)
+        for part in joined:  # 省发展改革委 省财政厅: one element of the list, two units
+            mentions.append(UnitMention(name=part, start=mention.start, end=mention.start + len(part)))
+            mention.start += len(part)
         example, _, category = mention.name.rpartition("等")
         if example and len(category) >= 2 and not mention.members:
             # 武汉城发集团等市属国企: the category is a collective, the example one of its members
