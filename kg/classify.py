@@ -23,8 +23,12 @@ _DISTRICT_END = re.compile(r"区(?=人民政府|第[一二三四五六七八九�
 # a plan titled by its district or county (武昌区2026年…分解方案, 江岸区人民政府…分工方案, 青原县2026年…)
 # is the district's own
 _TITLE_DISTRICT = re.compile(r"[区县](?=(?:19|20)\d\d年|人民政府|政府)")
-# a document titled by its province (江南省2026年…分工方案, 江南省人民政府工作报告) is the province's
+# a document titled by its province (江南省2026年…分工方案, 江南省人民政府工作报告), or a report made to
+# its congress (在江南省第十四届人民代表大会…), is the province's; so with a county's
 _TITLE_PROVINCE = re.compile(r"省(?=(?:19|20)\d\d年|人民政府|政府|《政府工作报告》)")
+_CONGRESS = r"第[一二三四五六七八九十]+届人民代表大会"
+_PROVINCE_CONGRESS = re.compile(f"省(?={_CONGRESS})")
+_COUNTY_CONGRESS = re.compile(f"县(?={_CONGRESS})")
 # characters that end a preceding phrase (…日在武汉市, 湖北省武汉市, 恩施州恩施市): a place name starts after one
 _STOP = set("在于日年月向对的和与及是为关了各全省市区州县—-") | set("，,。:：;；、()（）“”\"《》 \n\t")
 # characters no place name holds; 州, 关, 日, 和 end phrases but are in names too (广州, 韶关, 日照, 和田)
@@ -116,11 +120,17 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     head = text[:3000]
     info = DocumentInfo(kind=detected, kind_forced=kind is not None)
     info.title = _title(head)
-    province = place_name(info.title, _TITLE_PROVINCE) if not place_name(info.title, _CITY_END) else None
+    province = None
+    if not place_name(info.title, _CITY_END):
+        province = place_name(info.title, _TITLE_PROVINCE) or place_name(head, _PROVINCE_CONGRESS)
     city = None if province else place_name(head, _CITY_END) or most_named_place(text[:20000], _ANY_CITY_END)
     if city:
         info.jurisdiction = city + "市"
     district = place_name(head, _DISTRICT_END) if detected == "district_report" else None
+    district = district and district + "区"
+    if not district and detected in ("city_report", "district_report"):
+        county = place_name(head, _COUNTY_CONGRESS)
+        district = county and county + "县"
     plan_district = _titled_district(info.title) if detected == "plan" else None
     if province:
         # a province's own document: its units (省发展改革委) are the province's, never a city's it names
@@ -129,7 +139,7 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     elif plan_district or district:
         # a district's (or county's) own document: its units (区发改局, 县财政局) and its figures (地区生产总值)
         # are the district's, not the city's, so the district is its jurisdiction
-        name = plan_district or district + "区"
+        name = plan_district or district
         info.jurisdiction = (info.jurisdiction or _city_of_district(name)) + name
         info.issuer = info.jurisdiction + "人民政府"
     elif info.jurisdiction:

@@ -184,3 +184,17 @@ def test_a_promise_is_carried_by_the_plan_tasks_derived_from_its_passage(tmp_pat
     assert rows["居民消费价格上涨"]["owners"] == []
     output = CliRunner().invoke(main, ["track", "--year", "2030", "--graph", str(result.out_dir)]).output
     assert "lead units (plan task)" in output and "市发改委 (一.一)" in output
+
+
+def test_a_countys_and_a_provinces_reports_are_each_checked_against_their_own():
+    # made to 青原县第十八届人民代表大会 and 江南省第十四届人民代表大会: the county and the province are the
+    # jurisdictions, so the province's 47.2万人 never meets the county's 1500人以上 (both 城镇新增就业);
+    # 全县/全省 say where, not what, so 全县地区生产总值增长 is 地区生产总值增长
+    store = store_of("report_qingyuan_county_2030.txt", "report_qingyuan_county_2031.txt",
+                     "report_jiangnan_province_2030.txt", "report_jiangnan_province_2031.txt")
+    rows = {(r["jurisdiction"], r["indicator"]): (r["target_value"], r["actual_value"], r["status"]) for r in track(store)}
+    assert rows[("青原县", "城镇新增就业")] == (1500, 1620, "met")
+    assert rows[("江南省", "城镇新增就业")] == (45, 47.2, "met")
+    assert rows[("青原县", "地区生产总值增长")] == (6, 5.4, "missed")
+    assert rows[("江南省", "地区生产总值增长")] == (5.5, 5.1, "met")  # within 0.5 points of 5.5%左右
+    assert {j for j, _ in rows} == {"青原县", "江南省"}
