@@ -194,8 +194,9 @@ def _unbracketed_clause_start(text: str) -> int | None:
     if not labels:
         return None
     start = labels[-1].start()
-    for earlier in reversed(labels[:-1]):  # labels chained by ";" or "," belong to one clause
-        if "。" in text[earlier.end():start]:
+    for earlier in reversed(labels[:-1]):  # labels chained by ";", "," or a 。 that ends a value belong to one clause
+        value = text[earlier.end():start].rstrip(" \n")
+        if "。" in value.removesuffix("。"):  # a task's sentence between them: the clause starts after it
             break
         start = earlier.start()
     return start

@@ -539,3 +539,18 @@ def test_a_county_plan(tmp_path):
                                             ("lead", "县交通运输局")])
     assert owners(store, "二.4") == sorted([("co", "县妇联"), ("co", "县就业服务中心"), ("co", "团县委"),
                                             ("lead", "县人社局")])
+
+
+def test_role_labels_each_in_a_sentence_of_its_own(tmp_path):
+    # 牵头单位:X。配合单位:Y、Z。 on the line after the task: both sentences are the clause (before, the
+    # lead's sentence was read as the task's and the item had no lead); (一) sections between parts and items
+    result, store = build_one(tmp_path, "plan_dongping_label_sentences.txt")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].counts["tasks"] == 4
+    assert owners(store, "一.1") == [("co", "市发改委"), ("co", "市科技局"), ("lead", "市工信局")]
+    assert owners(store, "一.2") == [("lead", "市工信局")]
+    assert owners(store, "二.4") == [("co", "市教育局"), ("co", "市财政局"), ("lead", "市人社局")]
+    from kg.store import select
+
+    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    assert texts["一.1"] == "实施制造业重点产业链高质量发展行动,规模以上工业增加值增长7%。"
