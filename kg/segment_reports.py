@@ -251,38 +251,65 @@ def layout_report(text: str, start: int = 0, end: int | None = None) -> ReportLa
 def _news_rules():
     config = read_yaml("document_kinds.yaml")["news"]
     return (re.compile(config["separator"], re.M), re.compile(config["date"]),
-            re.compile(config["title_tag"]))
+            re.compile(config["title_tag"]), re.compile(config["header"]), re.compile(config["header_date"]))
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the non-blank lines of ``text[start:end]``."""
+    return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^\n]+", text[start:end])
+            if m.group(0).strip()]
+
+
+def _article_blocks(text: str) -> list[tuple[int, int]]:
+    """Where each article of a feed starts and ends: between ``-`` lines; or, in a feed without them,
+    from each title line (the line before a header line) to the next; or the whole text."""
+    separator, _, _, header, _ = _news_rules()
+    if separator.search(text):
+        bounds = [0] + [m.end() for m in separator.finditer(text)] + [len(text)]
+        return list(zip(bounds, bounds[1:]))
+    lines = _lines(text, 0, len(text))
+    starts = [lines[i - 1][0] for i in range(1, len(lines))
+              if header.match(text[lines[i][0]:lines[i][1]]) and not header.match(text[lines[i - 1][0]:lines[i - 1][1]])]
+    if not starts:
+        return [(0, len(text))]
+    bounds = [0, *starts[1:], len(text)]
+    return list(zip(bounds, bounds[1:]))
 
 
 def news_articles(text: str) -> list[Article]:
-    """Split a feed into articles: blocks between ``-`` lines; title = first line, date = a last date line.
+    """Split a feed into articles (:func:`_article_blocks`): title = first line, date = its header line
+    or a last date line.
 
     >>> [(a.title, a.date) for a in news_articles("-\\n标题一\\n正文。\\n2025-07-31\\n-\\n标题二\\n正文二。\\n")]
     [('标题一', '2025-07-31'), ('标题二', '')]
     >>> [(a.date, a.impossible_date) for a in news_articles("-\\n标题\\n正文。\\n2025-09-32\\n")]
     [('', '2025-09-32')]
+    >>> feed = "标题一\\n来源:某日报 发布时间:2026年3月18日\\n\\n正文一。\\n标题二\\n2026-04-02\\n正文二。\\n"
+    >>> [(a.title, a.date, feed[a.body_start:a.body_end]) for a in news_articles(feed)]
+    [('标题一', '2026-03-18', '正文一。'), ('标题二', '2026-04-02', '正文二。')]
     """
-    separator, date_pattern, tag_pattern = _news_rules()
-    bounds = [0] + [m.end() for m in separator.finditer(text)] + [len(text)]
+    separator, date_pattern, tag_pattern, header, header_date = _news_rules()
     articles: list[Article] = []
-    for block_start, block_end in zip(bounds, bounds[1:]):
-        lines = [(m.start() + block_start, m.end() + block_start)
-                 for m in re.finditer(r"[^\n]+", text[block_start:block_end])
-                 if text[block_start + m.start():block_start + m.end()].strip()
-                 and not separator.fullmatch(text[block_start + m.start():block_start + m.end()])]
+    for block_start, block_end in _article_blocks(text):
+        lines = [span for span in _lines(text, block_start, block_end) if not separator.fullmatch(text[span[0]:span[1]])]
         if len(lines) < 2:
             continue  # a lone navigation line is not an article
         title_start, title_end = lines[0]
         body_lines = lines[1:]
         date = impossible = ""
-        date_match = date_pattern.match(text[body_lines[-1][0]:body_lines[-1][1]])
+        if len(body_lines) > 1 and header.match(text[body_lines[0][0]:body_lines[0][1]]):
+            date_match = header_date.search(text, body_lines[0][0], body_lines[0][1])  # 来源:…发布时间:2026年3月18日
+            body_lines = body_lines[1:]
+        else:
+            date_match = date_pattern.match(text[body_lines[-1][0]:body_lines[-1][1]])
+            if date_match:
+                body_lines = body_lines[:-1]
         if date_match:
             year, month, day = date_match.groups()
             if real_date(year, month, day):
                 date = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
             else:  # a typo in the date line: still the date line, but no date
                 impossible = date_match.group(0).strip()
-            body_lines = body_lines[:-1]
         if not body_lines:
             continue
         title = text[title_start:title_end].strip()

@@ -179,3 +179,28 @@ def test_a_district_just_before_the_cue_places_the_project():
     assert placed("在青山区落户的宝武氢能产业园项目开工。") == [("宝武氢能产业园项目", "青山区")]  # 在 is no part of it
     assert placed("项目在社区落地的光明产业园项目。") == []  # 社区 is no district
     assert placed("推动更多优质项目在汉落地,宝武产业园项目开工。") == []
+
+
+def test_news_articles_without_separator_lines():
+    # a web article (title, 来源/发布时间 header, body) and a feed of articles each a title and a date line,
+    # with no "-" lines: both are news, split into their articles, each dated by its header line
+    for name, titles in (("news_xiangyang_article.txt", [("总投资50亿元!比亚迪襄阳产业园二期项目开工", "2026-03-18")]),
+                         ("news_xiangyang_no_separators.txt", [("襄阳市一季度重大项目集中签约总投资286亿元", "2026-03-28"),
+                                                               ("樊城区新能源装备产业园开工", "2026-04-02")])):
+        result = process_document(name, (DATA / name).read_bytes())
+        assert result.ok and result.kind == "news", (name, result.error)
+        store = ox.Store()
+        store.load(result.nquads.encode(), format=ox.RdfFormat.N_QUADS)
+        rows = select(store, "SELECT ?title ?date WHERE { ?a a gk:NewsArticle ; dcterms:title ?title ; dcterms:issued ?date }")
+        assert sorted((r["title"], r["date"]) for r in rows) == sorted(titles), name
+    # 在襄州区开工建设: a district just before a verb that follows its place; the sum is the project's
+    assert placements("3月17日,比亚迪襄阳产业园二期项目在襄州区开工建设。该项目总投资50亿元。") == [
+        ("比亚迪襄阳产业园二期项目", "襄州区", "sentence")]
+    assert placements("新开工项目300个,其中江岸区开工建设。") == []  # no named project
+    result = process_document("news.txt", (DATA / "news_xiangyang_no_separators.txt").read_bytes())
+    store = ox.Store()
+    store.load(result.nquads.encode(), format=ox.RdfFormat.N_QUADS)
+    rows = select(store, """SELECT ?project ?district ?value WHERE { ?p a gk:Project ; rdfs:label ?project ;
+        gk:placement/gk:placedIn/rdfs:label ?district ; gk:investment/gk:value ?value }""")
+    assert {(r["project"], r["district"], r["value"]) for r in rows} == {
+        ("东风汽车襄阳新能源基地", "襄州区", "80"), ("樊城区新能源装备产业园", "樊城区", "30")}

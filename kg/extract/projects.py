@@ -263,11 +263,16 @@ def _districts_in(ents: list[Mention], start: int, end: int) -> set[str]:
 
 
 def _cue_districts(text: str, ents: list[Mention]) -> set[str]:
-    """Districts named right after a locative cue (位于武汉经济技术开发区); a district of the
-    gazetteer, else one the gazetteer does not hold, as written (落户双流区)."""
+    """Districts named right after a locative cue (位于武汉经济技术开发区), or right before one that
+    follows its place (在襄州区开工建设); a district of the gazetteer, else one the gazetteer does not
+    hold, as written (落户双流区)."""
     gap = _config()["cue_gap"]
     districts = set()
     places = [m for m in ents if m.label == "PLACE"]
+    for cue in (m for m in ents if m.label == "LOCATIVE_AFTER"):
+        before = _district_before(text, cue, places)
+        if before:
+            districts.add(before)
     for cue in (m for m in ents if m.label == "LOCATIVE"):
         following = [p for p in places if cue.end <= p.start <= cue.end + gap]
         if following:
