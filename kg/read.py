@@ -254,10 +254,71 @@ def protect_table_gaps(text: str) -> str:
     return text
 
 
+_CSV_STEP = 1  # after line ends, before full-width forms: a full-width ，is text, never a cell's end
+
+
+_HEADER_CELL = 12  # the longest header cell of a CSV table, in characters (责任单位(部门), 完成时限)
+
+
+def _csv_cells(line: str) -> list[str]:
+    """The cells of a comma-separated line, split at ASCII commas outside double quotes."""
+    cells, quoted, start = [], False, 0
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            cells.append(line[start:i])
+            start = i + 1
+    return cells + [line[start:]]
+
+
+def comma_separated_table(text: str) -> str:
+    r"""From the header row of a responsibility table saved as CSV on, every ASCII comma outside
+    double quotes becomes a tab, so the table is read as a tab-separated one. One character for one,
+    so offsets stay where they were. A full-width ，(text inside a cell) is never a separator, and a
+    quoted cell keeps its commas (and its line breaks) whole; a quote doubled inside it ("") becomes a
+    space and a quote (the space is removed with the others between Chinese characters).
+
+    A header row: three or more short cells (a sentence parted by commas is none) that name a task
+    column and a role column (:func:`kg.extract.roles.table_columns`).
+
+    >>> comma_separated_table('说明,不是表头\n序号,重点任务,牵头单位,责任单位\n1,扩大投资，稳定增长,市发改委,"市财政局,市统计局"').split("\n")
+    ['说明,不是表头', '序号\t重点任务\t牵头单位\t责任单位', '1\t扩大投资，稳定增长\t市发改委\t"市财政局,市统计局"']
+    >>> prose = "各牵头单位(无牵头单位的,责任单位即为牵头单位,下同)要细化工作任务,明确完成时限"
+    >>> comma_separated_table(prose) == prose
+    True
+    """
+    if "," not in text:
+        return text
+    from .extract.roles import table_columns
+
+    position = 0
+    for line in text.split("\n"):
+        if line.count(",") >= 2 and "\t" not in line:
+            cells = [cell.strip().strip('"') for cell in _csv_cells(line)]
+            if len(cells) >= 3 and all(0 < len(cell) <= _HEADER_CELL for cell in cells) and table_columns(cells)[0]:
+                rest, quoted, i = list(text[position:]), False, 0
+                while i < len(rest):
+                    if rest[i] == '"':
+                        if quoted and i + 1 < len(rest) and rest[i + 1] == '"':
+                            rest[i] = " "  # "" inside quotes is one quote; the space goes with the others
+                            i += 1
+                        else:
+                            quoted = not quoted
+                    elif rest[i] == "," and not quoted:
+                        rest[i] = "\t"
+                    i += 1
+                return text[:position] + "".join(rest)
+        position += len(line) + 1
+    return text
+
+
 def normalise(text: str) -> tuple[str, list[OffsetMap]]:
     """Apply every normalisation step; return the text and the maps (first to last)."""
     maps = []
     for index, (pattern, replacement) in enumerate(_STEPS):
+        if index == _CSV_STEP:
+            text = comma_separated_table(text)  # one for one: no map needed
         if index == _GAP_STEP:
             text = protect_table_gaps(text)  # one for one: no map needed
         text, offset_map = rewrite(text, pattern, replacement)

@@ -356,13 +356,37 @@ def _continue_row(row: _TableRow, line: str, cells: list[tuple[int, int, str]], 
 
 
 def _unquote(offset: int, text: str) -> tuple[int, str]:
-    """A spreadsheet's quotes around a multi-line cell ("推动…\n…发展") are not text."""
+    """A spreadsheet's quotes around a cell ("市财政局,市统计局") or a multi-line cell ("推动…\n…发展")
+    are not text."""
+    if len(text) >= 2 and text[0] == text[-1] == '"' and text.count('"') % 2 == 0:
+        return offset + 1, text[1:-1]
     if text.count('"') % 2 == 1:
         if text.startswith('"'):
             return offset + 1, text[1:]
         if text.endswith('"'):
             return offset, text[:-1]
     return offset, text
+
+
+_PART_CELL = re.compile(f"^([{CN_NUM}]{{1,3}})\\s*[、.]?\\s*(.*)$")
+
+
+def _table_part(line: str, layout: _TableLayout, line_start: int, source: SourceText) -> tuple[str, str, int] | None:
+    """(numeral, title, the title's offset) of a table line that heads a part: a Chinese numeral in
+    its first cell (| 一 | 扩大有效需求 | | | or | 一、扩大有效需求 | | |) and no unit in a role column."""
+    cells = _line_cells(line, layout, line_start, source)
+    role_columns = {column for column, _ in layout.roles}
+    if not cells or any(column in role_columns for column, _, _ in cells):
+        return None
+    _, offset, first = cells[0]
+    match = _PART_CELL.match(first)
+    if match is None:
+        return None
+    if match.group(2):
+        return match.group(1), match.group(2), offset + match.start(2)
+    if len(cells) > 1:
+        return match.group(1), cells[1][2], cells[1][1]
+    return None
 
 
 def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
@@ -428,6 +452,12 @@ def segment_plan(source: SourceText) -> PlanStructure:
             current = None
             continue
         part_match = _PART.match(line)
+        title_start = content_start + part_match.start(3) if part_match else 0
+        table_part = _table_part(raw_line, table, start, source) if table is not None and not part_match else None
+        if table_part is not None:  # | 一 | 扩大有效需求 | | |: a part heading inside the table
+            numeral, title, title_start = table_part
+            line = f"{numeral}、{title}"
+            part_match = _PART.match(line)
         if part_match and "。" not in line and len(line) <= 40:
             numeral = part_match.group(1) or part_match.group(2)
             number = chinese_to_int(numeral)
@@ -442,12 +472,14 @@ def segment_plan(source: SourceText) -> PlanStructure:
                 in_appendix = False
                 current = _Block("part", number, numeral, part_match.group(3).strip(),
                                  content_start, source.line_of(content_start), part_index=len(parts),
-                                 pieces=[(0, content_start + part_match.start(3))])
+                                 pieces=[(0, title_start)])
                 if preamble_end is None or not parts:
                     preamble_end = start
                 parts.append(current)
                 blocks.append(current)
                 continue
+        if table_part is not None:
+            continue  # a part row out of sequence: no task, and no text of the row above
         if not in_appendix:
             layout = _table_layout(raw_line, source, start)
             if layout is not None:

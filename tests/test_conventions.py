@@ -554,3 +554,24 @@ def test_role_labels_each_in_a_sentence_of_its_own(tmp_path):
 
     texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
     assert texts["一.1"] == "实施制造业重点产业链高质量发展行动,规模以上工业增加值增长7%。"
+
+
+@pytest.mark.parametrize("name", ["plan_ningchuan_markdown.txt", "plan_ningchuan_csv_gbk.txt"])
+def test_a_table_in_markdown_or_saved_as_csv(tmp_path, name):
+    # | 一 | 扩大有效需求 | | | and 一,扩大有效需求,,, are part rows, not text of the task above; a CSV
+    # (GBK, CRLF, as a spreadsheet saves it) splits at ASCII commas outside quotes only: the quoted
+    # "市发展改革委,市文化和旅游局" is one cell of two units, a full-width ，is the task's own text
+    result, store = build_one(tmp_path, name)
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].kind == "plan" and result.documents[0].counts["tasks"] == 3
+    assert owners(store, "一.1") == [("co", "市发改委"), ("co", "市文旅局"), ("lead", "市商务局")]
+    assert owners(store, "一.2") == [("co", "各区人民政府"), ("lead", "市发改委")]
+    assert owners(store, "二.3")[-1] == ("lead", "市人社局")
+    from kg.store import select
+
+    rows = select(store, "SELECT ?code ?text ?due WHERE { ?t gk:code ?code ; gk:text ?text ; gk:deadline ?due }")
+    found = {r["code"]: (r["text"], r["due"]) for r in rows}
+    assert found["一.2"][0].startswith("新开工亿元以上项目200个") and found["二.3"][1] == "2026-11-30"
+    if name.endswith("csv_gbk.txt"):  # a quoted multi-line cell, and quotes doubled inside a quoted one
+        assert found["一.2"][0] == "新开工亿元以上项目200个,完成固定资产投资1500亿元"
+        assert found["一.1"][0] == '社会消费品零售总额增长6%左右,实施"宁川好物"消费品牌培育行动'
