@@ -257,7 +257,13 @@ def protect_table_gaps(text: str) -> str:
 _CSV_STEP = 1  # after line ends, before full-width forms: a full-width ，is text, never a cell's end
 
 
-_HEADER_CELL = 12  # the longest header cell of a CSV table, in characters (责任单位(部门), 完成时限)
+_HEADER_CELL = 10  # the longest header cell of a CSV table, in characters (责任单位(部门), 重点工作任务)
+
+
+def _header_cell(cell: str) -> bool:
+    """Whether a CSV cell can head a column: short, and a whole phrase (its brackets closed)."""
+    return 0 < len(cell) <= _HEADER_CELL and all(
+        cell.count(opening) == cell.count(closing) for opening, closing in ("()", "（）", "【】"))
 
 
 def _csv_cells(line: str) -> list[str]:
@@ -296,7 +302,7 @@ def comma_separated_table(text: str) -> str:
     for line in text.split("\n"):
         if line.count(",") >= 2 and "\t" not in line:
             cells = [cell.strip().strip('"') for cell in _csv_cells(line)]
-            if len(cells) >= 3 and all(0 < len(cell) <= _HEADER_CELL for cell in cells) and table_columns(cells)[0]:
+            if len(cells) >= 3 and all(_header_cell(cell) for cell in cells) and table_columns(cells)[0]:
                 rest, quoted, i = list(text[position:]), False, 0
                 while i < len(rest):
                     if rest[i] == '"':
