@@ -244,6 +244,9 @@ class _TableRow:
     part_index: int
     cells: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # column -> [(offset, text)]
     last: int = 0  # the column the latest piece went to
+    # the row above in the same part whose role cells it shares when its own are all empty: a
+    # spreadsheet's merged cell (one 牵头单位 for several rows) keeps its text in its first row only
+    above: "_TableRow | None" = None
 
     def add(self, column: int, offset: int, text: str) -> None:
         if text:
@@ -396,8 +399,8 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
     The block's pieces map each line's piece of the task and unit cells back to the document, so
     the units and targets read from it keep their offsets; the labels between them are the header's.
     """
-    def joined(column: int, text: str, pieces: list) -> str:
-        for offset, piece in row.cells.get(column, ()):
+    def joined(column: int, text: str, pieces: list, source: _TableRow = row) -> str:
+        for offset, piece in source.cells.get(column, ()):
             offset, piece = _unquote(offset, piece)
             pieces.append((len(text), offset))
             text += piece
@@ -411,12 +414,16 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
         text = joined(column, text, pieces)
     if not re.search(r"[\u4e00-\u9fff]", text):
         return None
-    clauses = [(column, label) for column, label in layout.roles if row.cells.get(column)]
+    owner = row if any(row.cells.get(column) for column, _ in layout.roles) else row.above
+    clauses = [(owner, column, label) for column, label in layout.roles if owner and owner.cells.get(column)]
     if clauses:  # the deadline goes into the clause as its label: (牵头单位:X;完成时限:2026年12月)
-        clauses += [(column, label) for column, label in layout.deadlines if row.cells.get(column)]
+        for column, label in layout.deadlines:
+            source = row if row.cells.get(column) else owner
+            if source.cells.get(column):
+                clauses.append((source, column, label))
         text += "("
-        for index, (column, label) in enumerate(clauses):
-            text = joined(column, text + (";" if index else "") + label + ":", pieces)
+        for index, (source, column, label) in enumerate(clauses):
+            text = joined(column, text + (";" if index else "") + label + ":", pieces, source)
         text += ")"
     return _Block("item", int(row.numeral), row.numeral, text, pieces[0][1], row.line,
                   part_index=row.part_index, pieces=pieces)
@@ -495,8 +502,11 @@ def segment_plan(source: SourceText) -> PlanStructure:
                         parts.append(_Block("part", 1, "", "", start, source.line_of(start), part_index=0))
                         blocks.append(parts[0])
                         preamble_end = start
+                    above = row if row is not None and row.part_index == len(parts) - 1 else None
+                    if above is not None and not any(above.cells.get(column) for column, _ in table.roles):
+                        above = above.above  # the merged cell's first row
                     row = _TableRow(numeral or str(_last_item_number(blocks, len(parts) - 1) + 1), start,
-                                    source.line_of(start), len(parts) - 1)
+                                    source.line_of(start), len(parts) - 1, above=above)
                     for column, offset, cell in cells:
                         row.add(column, offset, cell)
                     block = _row_block(row, table)

@@ -575,3 +575,25 @@ def test_a_table_in_markdown_or_saved_as_csv(tmp_path, name):
     if name.endswith("csv_gbk.txt"):  # a quoted multi-line cell, and quotes doubled inside a quoted one
         assert found["一.2"][0] == "新开工亿元以上项目200个,完成固定资产投资1500亿元"
         assert found["一.1"][0] == '社会消费品零售总额增长6%左右,实施"宁川好物"消费品牌培育行动'
+
+
+def test_a_spreadsheet_s_merged_role_cells(tmp_path):
+    # one 牵头单位/责任单位/完成时限 cell merged over several rows keeps its text in the first row only:
+    # a row whose role cells are all empty shares those of the row above, within its part; a new
+    # part's first row has no row above and names no unit
+    result, store = build_one(tmp_path, "plan_yunling_merged_cells.txt")
+    assert result.exit_code == 1 and result.conforms  # 二.6 is reported and left out
+    problems = result.documents[0].problems
+    assert len(problems) == 1 and "二.6 names no responsible unit" in problems[0]
+    assert owners(store, "一.2") == owners(store, "一.1") == [("co", "市发改委"), ("lead", "市商务局")]
+    assert owners(store, "一.4") == owners(store, "一.3") == [("co", "各区人民政府"), ("lead", "市发改委")]
+    assert owners(store, "一.5") == [("lead", "市财政局")]
+    from kg.store import select
+
+    rows = select(store, "SELECT ?code ?due WHERE { ?t gk:code ?code ; gk:deadline ?due }")
+    assert {r["code"]: r["due"] for r in rows} == {"一.1": "2026-12-31", "一.2": "2026-12-31", "一.3": "2026-12-31",
+                                                   "一.4": "2026-12-31", "一.5": "2026-06-30"}
+    # the task is still its own row's (line 5), its role text the merged cell's
+    rows = select(store, """SELECT ?line WHERE { ?t gk:code "一.2" ; gk:line ?line ; gk:roleText ?r
+        FILTER(CONTAINS(?r, "牵头单位:市商务局")) }""")
+    assert rows == [{"line": "5"}]
