@@ -93,6 +93,7 @@ def _rules():
         "part_year": re.compile("|".join(config["part_year_markers"])),
         "cumulative": re.compile("|".join(config["cumulative_markers"])),
         "sentence_end": re.compile(config["sentence_end"]),
+        "delivery_date": re.compile(config["delivery_date"]),
     }
 
 
@@ -180,6 +181,28 @@ def report_parts(text: str, start: int = 0, end: int | None = None) -> list[Repo
     return parts
 
 
+def _years_from_delivery(parts: list[ReportPart], head: str) -> None:
+    """Give a review or plan part whose heading names no year (过去一年的工作, 今年的目标任务) the year
+    before and the year of the report's delivery, read from ``head`` (the text before its body).
+
+    >>> parts = report_parts("各位代表:\\n一、过去一年的工作\\n好。\\n二、今年的目标任务和重点工作\\n做。")
+    >>> _years_from_delivery(parts, "——2030年1月12日在东平市第十七届人民代表大会第三次会议上")
+    >>> [(p.kind, p.year) for p in parts]
+    [('review', 2029), ('plan', 2030)]
+    """
+    if not any(p.year is None and p.kind in ("review", "plan") for p in parts):
+        return
+    delivered = _rules()["delivery_date"].search(head) or _YEAR.search(head)
+    if delivered is None:
+        return
+    year = int(delivered.group(1))
+    for part in parts:
+        if part.year is None and part.kind == "review":
+            part.year = year - 1
+        elif part.year is None and part.kind == "plan":
+            part.year = year
+
+
 def report_body_start(text: str, start: int = 0, end: int | None = None) -> int:
     """Where the report itself starts: at 各位代表 when the text has it (skips a table of contents)."""
     end = len(text) if end is None else end
@@ -225,6 +248,7 @@ def layout_report(text: str, start: int = 0, end: int | None = None) -> ReportLa
     end = len(text) if end is None else end
     body = report_body_start(text, start, end)
     parts = report_parts(text, body, end)
+    _years_from_delivery(parts, text[start:body] if body > start else text[start:min(end, start + 500)])
     rules = _rules()
     found = sentences(text, body, end)
     index = 0

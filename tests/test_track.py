@@ -198,3 +198,14 @@ def test_a_countys_and_a_provinces_reports_are_each_checked_against_their_own():
     assert rows[("青原县", "地区生产总值增长")] == (6, 5.4, "missed")
     assert rows[("江南省", "地区生产总值增长")] == (5.5, 5.1, "met")  # within 0.5 points of 5.5%左右
     assert {j for j, _ in rows} == {"青原县", "江南省"}
+
+
+def test_reports_whose_part_headings_name_no_year():
+    # 一、过去一年的工作 / 二、今年的目标任务和重点工作: the years come from the delivery date
+    # (——2030年1月12日在…): the review is of 2029, the plan for 2030
+    store = store_of("report_dongping_2030.txt", "report_dongping_2031.txt")
+    rows = {r["indicator"]: (r["year"], r["target_value"], r["actual_value"], r["status"]) for r in track(store)}
+    assert rows["地区生产总值增长"] == (2030, 6, 5.6, "met")
+    assert rows["社会消费品零售总额增长"] == (2030, 6, 5.1, "missed")
+    assert rows["新开工亿元以上项目"] == (2030, 300, 316, "met")
+    assert len(rows) == 6 and {r["jurisdiction"] for r in track(store)} == {"东平市"}
