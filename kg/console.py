@@ -255,7 +255,9 @@ def print_track(rows: list[dict], as_json: bool = False) -> None:
                  f"[{colours[row['status']]}]{row['status']}[/]",
                  f"{target['document']}:{target['line']}", f"{actual['document']}:{actual['line']}"]
         if carried:
-            cells.append(Text("; ".join(f"{'、'.join(task['leads'])} ({task['code']})" for task in row["owners"]) or "-"))
+            cells.append(Text("; ".join(f"{'、'.join(task['leads'])} ({task['code']}"
+                                        f"{', by indicator' if task['matched'] == 'indicator' else ''})"
+                                        for task in row["owners"]) or "-"))
         table.add_row(*cells)
     stdout.print(table)
     counts = {status: sum(r["status"] == status for r in rows) for status in ("met", "missed", "unclear")}

@@ -128,7 +128,32 @@ def _owners(store: ox.Store, rows: list[dict]) -> None:
         for task in tasks.get(row["evidence"][0]["passage"], {}).values():
             if row["indicator"] in task["text"] or row["indicator"] in {indicator_name(m) for m in task["metrics"]}:
                 carried.append({"code": task["code"], "document": task["document"], "text": task["text"],
-                                "leads": sorted(task["leads"])})
+                                "leads": sorted(task["leads"]), "matched": "passage"})
+        row["owners"] = sorted(carried, key=lambda t: (t["document"], t["code"]))
+    _owners_by_indicator(store, [row for row in rows if not row["owners"]])
+
+
+def _owners_by_indicator(store: ox.Store, rows: list[dict]) -> None:
+    """Give a promise that no plan task is derived from the tasks of its year's plan (same year and
+    jurisdiction) with a target of its indicator: kg.link may miss a task the plan words otherwise
+    (扩大有效需求,新开工亿元以上项目300个 against the report's 新开工亿元以上项目300个,社会消费品…).
+    Such owners say ``"matched": "indicator"``; those derived from the passage ``"passage"``."""
+    wanted = {(row["year"], row["jurisdiction"]) for row in rows}
+    if not wanted:
+        return
+    plans = {found["doc"]: (int(found["year"]), found["jurisdiction"]) for found in select(store, query("track_plans"))
+             if (int(found["year"]), found["jurisdiction"]) in wanted}
+    tasks: dict[tuple, dict[str, dict]] = defaultdict(dict)  # (year, jurisdiction) -> task -> its description
+    for found in select_with_values(store, query("track_plan_targets"), "doc", plans, per_query=FACTS_PER_QUERY):
+        task = tasks[plans[found["doc"]]].setdefault(found["task"], {
+            "code": found["code"], "document": found["file"], "text": found["text"], "leads": set(), "indicators": set()})
+        task["leads"].add(found["lead"])
+        task["indicators"].add(indicator_name(found["metric"]))
+    for row in rows:
+        carried = [{"code": task["code"], "document": task["document"], "text": task["text"],
+                    "leads": sorted(task["leads"]), "matched": "indicator"}
+                   for task in tasks.get((row["year"], row["jurisdiction"]), {}).values()
+                   if row["indicator"] in task["indicators"]]
         row["owners"] = sorted(carried, key=lambda t: (t["document"], t["code"]))
 
 

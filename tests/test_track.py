@@ -179,7 +179,8 @@ def test_a_promise_is_carried_by_the_plan_tasks_derived_from_its_passage(tmp_pat
     rows = {r["indicator"]: r for r in track(open_store(result.out_dir), 2030)}
     assert rows["地区生产总值增长"]["status"] == "missed"
     assert rows["地区生产总值增长"]["owners"] == [
-        {"code": "一.一", "document": "report_plan_2030.txt", "text": "地区生产总值增长6%左右。", "leads": ["市发改委"]}]
+        {"code": "一.一", "document": "report_plan_2030.txt", "text": "地区生产总值增长6%左右。", "leads": ["市发改委"],
+         "matched": "passage"}]
     assert [(t["code"], t["leads"]) for t in rows["城镇新增就业"]["owners"]] == [("一.二", ["市人社局"])]
     assert rows["居民消费价格上涨"]["owners"] == []
     output = CliRunner().invoke(main, ["track", "--year", "2030", "--graph", str(result.out_dir)]).output
@@ -209,3 +210,22 @@ def test_reports_whose_part_headings_name_no_year():
     assert rows["社会消费品零售总额增长"] == (2030, 6, 5.1, "missed")
     assert rows["新开工亿元以上项目"] == (2030, 300, 316, "met")
     assert len(rows) == 6 and {r["jurisdiction"] for r in track(store)} == {"东平市"}
+
+
+def test_a_promise_no_plan_task_is_linked_to_is_carried_by_the_task_of_its_indicator(tmp_path):
+    # the plan's 二.3 (扩大有效需求,新开工亿元以上项目300个) is worded otherwise than the report's sentence, so
+    # kg.link finds no passage for it; its target names the promise's indicator in the plan of the same
+    # year and city, so it carries the promise, marked as matched by indicator
+    from kg.build import BuildOptions, build
+    from kg.store import open_store
+
+    inputs = [DATA / name for name in ("report_dongping_2030.txt", "report_dongping_2031.txt", "plan_dongping_2030.txt")]
+    result = build(BuildOptions(inputs=inputs, out_dir=tmp_path / "out", jobs=1))
+    assert result.exit_code == 0
+    rows = {r["indicator"]: r for r in track(open_store(result.out_dir), 2030)}
+    assert [(t["code"], t["leads"], t["matched"]) for t in rows["新开工亿元以上项目"]["owners"]] == [
+        ("二.3", ["市发改委"], "indicator")]
+    assert [(t["code"], t["matched"]) for t in rows["社会消费品零售总额增长"]["owners"]] == [("二.4", "passage")]
+    assert rows["规模以上工业增加值增长"]["owners"] == []  # no task of the plan targets it
+    output = CliRunner().invoke(main, ["track", "--year", "2030", "--graph", str(result.out_dir)]).output
+    assert "市发改委 (二.3, by indicator)" in output
