@@ -35,6 +35,10 @@ _SUBHEADING = re.compile(r"^——+\s*(\S.*)$")
 # (a "(1)" line in a plan numbered "1." is a point inside an item)
 _ITEM_FORMS = (re.compile(r"^(\d{1,4})\s*[.、]\s*(.*)$"), re.compile(r"^\((\d{1,4})\)\s*(.*)$"),
                re.compile(r"^(\d{1,4})\)\s*(.*)$"))
+# a decimal outline (北原): parts "1 推动经济…" (an Arabic numeral, a short title) and items "1.1 地区…",
+# the item numbered by its second figure; read so when at least two lines are numbered so
+_DECIMAL_ITEM = re.compile(r"^\d{1,2}\.(\d{1,3})(?!\d)\s*(?=[\u4e00-\u9fff])(.*)$")
+_DECIMAL_PART = re.compile(r"^(\d{1,2})()\s*(?=[\u4e00-\u9fff])([^。]{1,40})$")  # () stands for _PART's 第X部分
 
 _APPENDIX = re.compile(r"^(附表|附件|附录)\s*\d*\s*$")
 _TABLE_ROW = re.compile(r"\t\s*\S.*\t|\t\s*\d+\s*$")
@@ -44,7 +48,13 @@ def _item_form(text: str) -> re.Pattern:
     """The item numbering form most lines of ``text`` start with (the first form when none does)."""
     lines = [line.strip() for line in text.split("\n")]
     counts = [sum(1 for line in lines if form.match(line)) for form in _ITEM_FORMS]
+    if sum(1 for line in lines if _DECIMAL_ITEM.match(line)) >= max(2, max(counts)):
+        return _DECIMAL_ITEM  # each 1.1 line also reads as "1." with text "1 …"
     return _ITEM_FORMS[max(range(len(counts)), key=lambda i: (counts[i], -i))]
+
+
+def _part_number(numeral: str) -> int:
+    return int(numeral) if numeral.isdigit() else chinese_to_int(numeral)
 
 
 @dataclass
@@ -441,6 +451,7 @@ def segment_plan(source: SourceText) -> PlanStructure:
     table: _TableLayout | None = None  # a responsibility table's columns, once its header row is read
     row: _TableRow | None = None  # the table row being read
     item_form = _item_form(text)
+    part_form = _DECIMAL_PART if item_form is _DECIMAL_ITEM else _PART
 
     def close(block: _Block | None, end: int) -> None:
         if block is not None and not block.end:
@@ -458,7 +469,7 @@ def segment_plan(source: SourceText) -> PlanStructure:
             close(current, start)
             current = None
             continue
-        part_match = _PART.match(line)
+        part_match = part_form.match(line)
         title_start = content_start + part_match.start(3) if part_match else 0
         table_part = _table_part(raw_line, table, start, source) if table is not None and not part_match else None
         if table_part is not None:  # | 一 | 扩大有效需求 | | |: a part heading inside the table
@@ -467,7 +478,7 @@ def segment_plan(source: SourceText) -> PlanStructure:
             part_match = _PART.match(line)
         if part_match and "。" not in line and len(line) <= 40:
             numeral = part_match.group(1) or part_match.group(2)
-            number = chinese_to_int(numeral)
+            number = _part_number(numeral)
             expected = len(parts) + 1
             if number == 1 or number == expected:
                 if number == 1 and parts:

@@ -597,3 +597,27 @@ def test_a_spreadsheet_s_merged_role_cells(tmp_path):
     rows = select(store, """SELECT ?line WHERE { ?t gk:code "一.2" ; gk:line ?line ; gk:roleText ?r
         FILTER(CONTAINS(?r, "牵头单位:市商务局")) }""")
     assert rows == [{"line": "5"}]
+
+
+def test_a_decimal_outline(tmp_path):
+    # parts "1 推动经济…" and items "1.1 地区…" (the space goes in reading): items coded 1.1, 2.2
+    result, store = build_one(tmp_path, "plan_beiyuan_decimal_outline.txt")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].counts["tasks"] == 4
+    assert owners(store, "1.1") == [("co", "市统计局"), ("lead", "市发改委")]
+    assert owners(store, "2.2") == [("lead", "市教育局")]
+    from kg.store import select
+
+    parts = select(store, "SELECT ?code ?title WHERE { ?t gk:code ?code ; gk:inPart/rdfs:label ?title }")
+    assert {r["code"]: r["title"] for r in parts}["2.1"] == "保障和改善民生"
+
+
+def test_a_plan_in_a_layout_not_read_says_so():
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    text = "某市2026年重点工作任务分解方案\n\n推动经济发展,牵头单位为市发改委。\n"
+    extraction = extract_plan(read_bytes(text.encode("utf-8"), "plan.txt"))
+    assert extraction.tasks == [] and [p.message for p in extraction.problems] == [
+        "no task found: no numbered item or table row names a lead unit "
+        "(the layouts read are in the README, How documents are read)"]

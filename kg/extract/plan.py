@@ -47,5 +47,8 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
         deadline = find_deadline(item.role_clause) or find_deadline_in_text(item.body, year)
         tasks.append(Task(item=item, roles=roles, targets=targets, deadline=deadline,
                           deadline_date=deadline_date(deadline, year) if deadline else None))
+    if not tasks:  # never silent: a plan in a layout not read yet gives nothing, and says so
+        problems.append(Problem(1, "no task found: no numbered item or table row names a lead unit "
+                                   "(the layouts read are in the README, How documents are read)"))
     problems.sort(key=lambda p: p.line)
     return PlanExtraction(structure=structure, lead_rule=lead_rule, tasks=tasks, problems=problems)
