@@ -234,7 +234,7 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
     resolver = UnitResolver(info.jurisdiction)
     for task in extraction.tasks:
         item = task.item
-        suffix = "-dup" if item.code.endswith("'") else ""
+        suffix = (f".{item.point_number}" if item.point_number else "") + ("-dup" if item.code.endswith("'") else "")
         node = iri(f"task/{slug}/{item.part_number}-{item.item_number}{suffix}")
         sink.add(node, RDF_TYPE, gk("Task"))
         sink.add(node, gk("code"), literal(item.code))

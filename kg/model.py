@@ -84,6 +84,7 @@ class PlanItem:
         return self.full_text.rfind(self.role_clause) if self.role_clause else -1
 
     full_text: str = ""
+    point_number: int | None = None  # 2 for the point (2) of item 1, a task of its own (一.1(2))
     # a sentence naming more units after the bracketed clause: …(牵头单位:X)。各区人民政府负责。
     role_sentence: str | None = None
     body_start: int = 0  # where the body starts in the joined text (after a clause that opens the item)

@@ -40,6 +40,10 @@ _ITEM_FORMS = (re.compile(r"^(\d{1,4})\s*[.、]\s*(.*)$"), re.compile(r"^\((\d{1
 _DECIMAL_ITEM = re.compile(r"^\d{1,2}\.(\d{1,3})(?!\d)\s*(?=[\u4e00-\u9fff])(.*)$")
 _DECIMAL_PART = re.compile(r"^(\d{1,2})()\s*(?=[\u4e00-\u9fff])([^。]{1,40})$")  # () stands for _PART's 第X部分
 
+# a point inside an item of a plan numbered otherwise ((1)… under 1.…); a task of its own when every
+# point of the item names its units
+_POINT = re.compile(r"^\((\d{1,3})\)\s*(?=\S)")
+
 _APPENDIX = re.compile(r"^(附表|附件|附录)\s*\d*\s*$")
 _TABLE_ROW = re.compile(r"\t\s*\S.*\t|\t\s*\d+\s*$")
 
@@ -50,7 +54,23 @@ def _item_form(text: str) -> re.Pattern:
     counts = [sum(1 for line in lines if form.match(line)) for form in _ITEM_FORMS]
     if sum(1 for line in lines if _DECIMAL_ITEM.match(line)) >= max(2, max(counts)):
         return _DECIMAL_ITEM  # each 1.1 line also reads as "1." with text "1 …"
+    if _points_under_items(lines):
+        return _ITEM_FORMS[0]
     return _ITEM_FORMS[max(range(len(counts)), key=lambda i: (counts[i], -i))]
+
+
+def _points_under_items(lines: list[str]) -> bool:
+    """Whether the (1) lines are points inside "1." items: each run of them starts again at (1) after a
+    "1." line (1.推进…: (1)…(2)…, 2.促进…: (1)…), however many of them there are."""
+    runs = seen_item = 0
+    for line in lines:
+        if _ITEM_FORMS[0].match(line):
+            seen_item = 1
+        elif _ITEM_FORMS[1].match(line) and _ITEM_FORMS[1].match(line).group(1) == "1":
+            if not seen_item:
+                return False  # a run of (1)… under no item: they are the items
+            runs, seen_item = runs + 1, 0
+    return runs >= 1
 
 
 def _part_number(numeral: str) -> int:
@@ -69,6 +89,7 @@ class _Block:
     part_index: int = -1
     # (offset in .text, offset in the normalised document) where each joined line starts
     pieces: list[tuple[int, int]] = field(default_factory=list)
+    parent: "_Block | None" = None  # a point's item: (1)… on a line of its own inside 1.…
 
     def append(self, line: str, line_start: int) -> None:
         joined = join_wrapped(self.text, line)
@@ -577,6 +598,14 @@ def segment_plan(source: SourceText) -> PlanStructure:
                                  pieces=[(0, content_start + item_match.start(2))])
                 blocks.append(current)
                 continue
+        point = _POINT.match(line) if item_form is not _ITEM_FORMS[1] else None
+        if point and current is not None and current.kind in ("item", "point"):
+            close(current, start)
+            current = _Block("point", int(point.group(1)), point.group(1), line, content_start,
+                             source.line_of(content_start), part_index=part_index, pieces=[(0, content_start)],
+                             parent=current if current.kind == "item" else current.parent)
+            blocks.append(current)
+            continue
         if _TABLE_ROW.search(raw_line):
             close(current, start)
             current = None
@@ -587,10 +616,13 @@ def segment_plan(source: SourceText) -> PlanStructure:
                 and not item_match.group(2)[:1].isdigit():
             problems.append(Problem(source.line_of(content_start),
                                     f"item {item_match.group(1)} out of order: read as the text of the block above"))
-        if current is not None and current.kind in ("item", "paren", "sub", "part"):
-            if current.kind in ("item", "paren") and is_complete(current.text):
+        if current is not None and current.kind in ("item", "point", "paren", "sub", "part"):
+            if current.kind in ("item", "point", "paren") and is_complete(current.text):
                 close(current, start)
                 current = None
+                if find_role_clause(line) is not None:  # units named after a whole item: say so, never drop them
+                    problems.append(Problem(source.line_of(content_start),
+                                            "a role clause outside any numbered item; not read as a task"))
                 continue
             current.append(line, start + marker.end() + (len(raw_line[marker.end():]) - len(raw_line[marker.end():].lstrip())))
             current.end = 0
@@ -603,7 +635,51 @@ def _last_item_number(blocks: list[_Block], part_index: int) -> int:
     return next((b.number for b in reversed(blocks) if b.kind == "item" and b.part_index == part_index), 0)
 
 
+def _points_as_tasks(blocks: list[_Block], parts: list[_Block], problems: list[Problem]) -> list[_Block]:
+    """Resolve the points of each item: when every point names its units ((1)…(牵头单位:X) on a line of
+    its own), each point is a task and the item, naming none of its own, only heads them; otherwise the
+    points are the item's text (1.推进…:(1)新开工…;(2)完成…。(牵头单位:X) is one task)."""
+    points: dict[int, list[_Block]] = {}
+    for block in blocks:
+        if block.kind == "point":
+            points.setdefault(id(block.parent), []).append(block)
+    resolved = []
+    for block in blocks:
+        if block.kind == "point":
+            if block.parent.kind == "point-parent":
+                resolved.append(block)
+            continue
+        own = points.get(id(block))
+        if own and all(find_role_clause(point.text) is not None for point in own):
+            if find_role_clause(block.text) is None:
+                block.kind = "point-parent"  # a heading only: its points are the tasks
+            resolved.append(block)
+            for point in own:
+                point.parent = block
+            continue
+        if own and find_role_clause(block.text) is not None:  # 1.…(牵头单位:X) then (1)… naming no unit
+            code = f"{parts[block.part_index].numeral}.{block.numeral}".lstrip(".")
+            problems.append(Problem(own[0].line, f"item {code}: points ({own[0].numeral})…({own[-1].numeral}) "
+                                                 f"after its role clause name no unit; read as no task"))
+        elif own:  # the points are the item's text, as if they were wrapped lines
+            for point in own:
+                for index, (offset, document_offset) in enumerate(point.pieces):
+                    following = point.pieces[index + 1][0] if index + 1 < len(point.pieces) else len(point.text)
+                    block.append(point.text[offset:following], document_offset)
+            block.end = own[-1].end
+        resolved.append(block)
+    return resolved
+
+
+def _without_prefix(block: _Block, length: int) -> _Block:
+    """``block`` without the first ``length`` characters of its text (a point's ``(2)``)."""
+    pieces = [(0, block.pieces[0][1] + length)] + [(offset - length, document) for offset, document in block.pieces[1:]]
+    return _Block(block.kind, block.number, block.numeral, block.text[length:], block.start + length, block.line,
+                  end=block.end, part_index=block.part_index, pieces=pieces, parent=block.parent)
+
+
 def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
+    blocks = _points_as_tasks(blocks, parts, problems)
     plan_parts = [PlanPart(i + 1, b.numeral, b.text, b.start, b.line) for i, b in enumerate(parts)]
     has_arabic = {b.part_index for b in blocks if b.kind == "item"}
     sections: list[PlanSection] = []
@@ -630,9 +706,15 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
                 sections.append(section)
             subheading = ""
             continue
+        if block.kind == "point-parent":
+            continue  # its points are the tasks
         if section is not None and section.part_number != part.number:
             section = None
-        code = f"{part.numeral}.{block.numeral}" if part.numeral else block.numeral
+        numeral = block.numeral
+        if block.kind == "point":  # 一.1(2): the point's own text, without its (2)
+            numeral = f"{block.parent.numeral}({block.numeral})"
+            block = _without_prefix(block, _POINT.match(block.text).end())
+        code = f"{part.numeral}.{numeral}" if part.numeral else numeral
         if code in seen_codes:
             problems.append(Problem(block.line, f"item {code} appears twice; the later one is kept as {code}'"))
             code += "'"
@@ -658,8 +740,10 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
         if not body.strip():
             problems.append(Problem(block.line, f"item {code} has no text, only its role clause; item left out"))
             continue
+        point = block.number if block.kind == "point" else None
         items.append(PlanItem(
-            code=code, part_number=part.number, item_number=block.number,
+            code=code, part_number=part.number, item_number=block.parent.number if point else block.number,
+            point_number=point,
             number_as_printed=block.numeral, body=body, role_clause=role_clause, role_sentence=role_sentence,
             body_start=body_start,
             start=block.start, end=block.end or block.start + len(block.text), line=block.line,
@@ -667,7 +751,8 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             section_number=section.number if section else None,
             section_code=f"{part.numeral}.({section.numeral})" if section else None,
             section_title=section.title if section else "",
-            subheading=subheading if section or block.kind == "item" else "",
+            subheading=block.parent.text.rstrip("。:: ") if point and block.parent.kind == "point-parent"
+            else subheading if section or block.kind == "item" else "",
             pieces=list(block.pieces), full_text=block.text,
         ))
     return PlanStructure(plan_parts, sections, items, preamble, problems)

@@ -621,3 +621,45 @@ def test_a_plan_in_a_layout_not_read_says_so():
     assert extraction.tasks == [] and [p.message for p in extraction.problems] == [
         "no task found: no numbered item or table row names a lead unit "
         "(the layouts read are in the README, How documents are read)"]
+
+
+def test_points_inside_items(tmp_path):
+    # 1.扩大有效投资。 then (1)…(牵头单位:X) and (2)…(牵头单位:X;责任单位:Y) on lines of their own: each
+    # point is a task (一.1(2)), headed by its item; before, (2) was dropped without a word
+    result, store = build_one(tmp_path, "plan_nanxi_points.txt")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].counts["tasks"] == 6
+    assert owners(store, "一.1(2)") == [("co", "各区政府"), ("lead", "市发改委")]
+    assert owners(store, "一.2(2)") == [("co", "市文旅局"), ("lead", "市商务局")]
+    from kg.store import select
+
+    rows = select(store, """SELECT ?code ?text ?sub ?metric WHERE { ?t gk:code ?code ; gk:text ?text ; gk:subheading ?sub ;
+        gk:hasTarget/gk:metric ?metric }""")
+    assert {r["code"]: (r["text"], r["sub"], r["metric"]) for r in rows}["一.1(2)"] == (
+        "完成固定资产投资1500亿元。", "扩大有效投资", "完成固定资产投资")
+
+
+def test_points_that_share_their_item_s_clause(tmp_path):
+    # 1.推进…: (1)…; (2)…。 then one clause: one task of both points; 2.…(牵头单位:X) then points naming no
+    # unit: the item is the task and the points are reported, not silently dropped
+    result, store = build_one(tmp_path, "plan_nanxi_points_one_clause.txt")
+    assert result.conforms and result.documents[0].counts["tasks"] == 3
+    assert result.documents[0].problems == [
+        "line 9: item 一.2: points (1)…(2) after its role clause name no unit; read as no task"]
+    assert owners(store, "一.1") == [("co", "各区政府"), ("lead", "市发改委")]
+    from kg.store import select
+
+    metrics = {r["metric"] for r in select(store, """SELECT ?metric WHERE { ?t gk:code "一.1" ; gk:hasTarget/gk:metric ?metric }""")}
+    assert metrics == {"新开工亿元以上项目", "完成固定资产投资"}  # without their (1), (2)
+
+
+def test_a_role_clause_after_a_whole_item_is_reported():
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    text = ("某市2026年重点工作任务分解方案\n\n一、重点工作\n1.新建学校10所。(牵头单位:市教育局)\n"
+            "改造老旧小区50个。(牵头单位:市住建局)\n")
+    extraction = extract_plan(read_bytes(text.encode("utf-8"), "plan.txt"))
+    assert [t.item.code for t in extraction.tasks] == ["一.1"]
+    assert [(p.line, p.message) for p in extraction.problems] == [
+        (5, "a role clause outside any numbered item; not read as a task")]
