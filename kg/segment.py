@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .extract.units import heading_units
 from .extract.roles import (deadline_columns, first_colon, is_role_sentence, lead_marker_pattern,
                            role_label_pattern, role_word_pattern, table_columns)
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem
@@ -722,7 +723,8 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
         clause = find_role_clause(block.text)
         if clause is None:
             body, role_clause, role_sentence, body_start = block.text.strip(), None, None, 0
-            problems.append(Problem(block.line, f"item {code} names no responsible unit (cut off?); item left out"))
+            if not heading_units(section.title if section else "") and not heading_units(part.title):
+                problems.append(Problem(block.line, f"item {code} names no responsible unit (cut off?); item left out"))
         elif clause.leading:
             body_start = clause.end + 1
             while body_start < len(block.text) and block.text[body_start] in " 。:：":

@@ -663,3 +663,15 @@ def test_a_role_clause_after_a_whole_item_is_reported():
     assert [t.item.code for t in extraction.tasks] == ["一.1"]
     assert [(p.line, p.message) for p in extraction.problems] == [
         (5, "a role clause outside any numbered item; not read as a task")]
+
+
+def test_a_plan_that_lists_each_unit_s_tasks_under_it(tmp_path):
+    # 一、市发展和改革委员会 heading its tasks (a 责任清单): the heading's unit leads each task under it; a
+    # clause in the item adds its co-owners (配合单位:各区人民政府); a topic heading names no unit
+    result, store = build_one(tmp_path, "plan_xichuan_by_unit.txt")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].counts["tasks"] == 5
+    assert owners(store, "一.1") == [("lead", "市发改委")]
+    assert owners(store, "一.2") == [("co", "各区人民政府"), ("lead", "市发改委")]
+    assert owners(store, "二.4") == [("co", "市投资促进局"), ("lead", "市商务局")]
+    assert owners(store, "三.5") == [("lead", "市人社局")]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from ..model import PlanExtraction, Problem, Task
+from ..model import PlanExtraction, PlanItem, PlanStructure, Problem, Roles, Task, UnitMention
 from ..read import SourceText
 from ..segment import segment_plan
 from .deadlines import deadline_date, find_deadline, find_deadline_in_text
 from .quantities import read_quantities
 from .roles import find_lead_rule, read_roles, with_role_sentence
+from .units import heading_units
 
 
 def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
@@ -24,7 +25,10 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
     tasks: list[Task] = []
     problems = list(structure.problems)
     for item in structure.items:
-        if item.role_clause is not None:
+        heading = _heading_units(structure, item, source.text)
+        if item.role_clause is None and heading:  # 一、市商务局 over its tasks: the unit leads them
+            roles = Roles(leads=heading, co_owners=[], form="heading")
+        elif item.role_clause is not None:
             clause_start = item.role_clause_start
             roles = read_roles(item.role_clause, lead_rule, offset=clause_start)
             if item.role_sentence is not None:
@@ -35,6 +39,8 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
                 mention.end = item.to_document(max(end - 1, start)) + 1
             for message in roles.problems:
                 problems.append(Problem(item.line, f"item {item.code}: {message}"))
+            if not roles.leads and heading:  # (配合单位:Y) under 一、市商务局: the heading's unit leads
+                roles.leads = heading
             if not roles.leads:
                 problems.append(Problem(item.line, f"item {item.code}: no lead unit found; item left out"))
                 continue
@@ -44,7 +50,7 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
         for quantity in targets:
             quantity.start = item.to_document(item.body_start + quantity.start)
             quantity.end = item.to_document(item.body_start + quantity.end - 1) + 1
-        deadline = find_deadline(item.role_clause) or find_deadline_in_text(item.body, year)
+        deadline = (item.role_clause and find_deadline(item.role_clause)) or find_deadline_in_text(item.body, year)
         tasks.append(Task(item=item, roles=roles, targets=targets, deadline=deadline,
                           deadline_date=deadline_date(deadline, year) if deadline else None))
     if not tasks:  # never silent: a plan in a layout not read yet gives nothing, and says so
@@ -52,3 +58,17 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
                                    "(the layouts read are in the README, How documents are read)"))
     problems.sort(key=lambda p: p.line)
     return PlanExtraction(structure=structure, lead_rule=lead_rule, tasks=tasks, problems=problems)
+
+
+def _heading_units(structure: PlanStructure, item: PlanItem, text: str) -> list[UnitMention]:
+    """The units the item's section heading, else its part heading, consists of (a plan that lists
+    each unit's tasks under it), with offsets into ``text``; [] when the headings are topics."""
+    section = next((s for s in structure.sections
+                    if (s.part_number, s.number) == (item.part_number, item.section_number)), None)
+    part = next(p for p in structure.parts if p.number == item.part_number)
+    for heading in ([section] if section else []) + [part]:
+        found = heading_units(heading.title)
+        if found:
+            offset = text.find(heading.title, heading.start)
+            return [UnitMention(name=m.name, start=offset + m.start, end=offset + m.end) for m in found]
+    return []

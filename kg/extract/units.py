@@ -146,6 +146,28 @@ def expand_shorthand(bare: str, full: str) -> str | None:
     return bare + marker.group(1) + suffix.group(1)
 
 
+_LEVEL_START = re.compile(r"^(?:省|市|县|区)(?!场|政|容|域|级|属|内|外)")
+_LEAD_MARK = re.compile(r"[(（〔\[](?:牵头|牵头单位)[)）〕\]]$")
+
+
+def heading_units(title: str) -> list[UnitMention]:
+    """The units a part or section heading names when it names nothing else (一、市发展和改革委员会,
+    (二)市商务局(牵头)): a plan that lists each unit's tasks under it. Offsets are into ``title``.
+
+    >>> [m.name for m in heading_units("市发展和改革委员会")], [m.name for m in heading_units("市商务局、市文旅局(牵头)")]
+    (['市发展和改革委员会'], ['市商务局', '市文旅局'])
+    >>> heading_units("扩大有效需求"), heading_units("市场主体倍增工程"), heading_units("加强政府自身建设")
+    ([], [], [])
+    """
+    title = _LEAD_MARK.sub("", title.strip())
+    if not title or len(title) > 40 or any(ch in title for ch in "。:：;；"):
+        return []
+    mentions = read_unit_list(title)
+    if mentions and all(_LEVEL_START.match(m.name) and looks_like_unit(m.name) for m in mentions):
+        return mentions
+    return []
+
+
 def split_joined(name: str) -> list[str]:
     """The units of a name that is several joined (a list parted by spaces, which reading removes
     between Chinese characters): each part ends as an organisation does and the next starts with
