@@ -673,5 +673,5 @@ def test_a_plan_that_lists_each_unit_s_tasks_under_it(tmp_path):
     assert result.documents[0].counts["tasks"] == 5
     assert owners(store, "一.1") == [("lead", "市发改委")]
     assert owners(store, "一.2") == [("co", "各区人民政府"), ("lead", "市发改委")]
-    assert owners(store, "二.4") == [("co", "市投资促进局"), ("lead", "市商务局")]
+    assert owners(store, "二.4") == [("co", "市投促局"), ("lead", "市商务局")]
     assert owners(store, "三.5") == [("lead", "市人社局")]
