@@ -127,13 +127,21 @@ class RoleClause(NamedTuple):
 
 
 def find_role_clause(text: str) -> RoleClause | None:
-    """Locate the role clause at the end of an item (see :class:`RoleClause`).
+    """Locate the role clause of an item (see :class:`RoleClause`). Five rules, tried in this order
+    (the first that finds one wins; each has its own test plan in tests/data):
 
-    The clause is the last bracket group that names a role; an opened but
-    unclosed group (``(牵头单位:市商务局;责任单位:…`` cut off) is returned with
-    ``closed=False``.  Without brackets, a run of labels closing the item
-    (``…。责任单位:市商务局(牵头),市文化和旅游局。``, 合肥's convention) is the clause,
-    closed once it ends with ``。``.
+    1. a closing bracket group that names a role: ``…增长6%。(牵头单位:X;责任单位:Y)``, or ``【…】``;
+    2. a clause that opens the item, the task after it: ``牵头单位:X;责任单位:Y。推进…`` or
+       ``X牵头,Y配合:推进…`` (plan_linhai_leading_clauses);
+    3. an opened but unclosed group near the end (``(牵头单位:市商务局;责任单位:…`` cut off),
+       returned with ``closed=False``;
+    4. a run of labels closing the item outside brackets (``…。责任单位:市商务局(牵头),市文化和旅游局。``,
+       合肥's convention; each label may end its own sentence), closed once it ends with ``。``;
+    5. a last sentence of units and role verbs only (``…12万人。市人社局牵头,市财政局等按职责分工负责。``),
+       with a bracketed clause before it kept beside it (``…(牵头单位:X)。各区人民政府负责。``).
+
+    Rule 1 comes before 2 so that a task opening with a label-like phrase keeps its closing
+    bracket; rule 3 before 4 and 5 so that a cut-off bracket is reported, not read as a sentence.
     """
     bracket = _closing_bracket_clause(text)
     if bracket is not None:
