@@ -229,3 +229,12 @@ def test_a_promise_no_plan_task_is_linked_to_is_carried_by_the_task_of_its_indic
     assert rows["规模以上工业增加值增长"]["owners"] == []  # no task of the plan targets it
     output = CliRunner().invoke(main, ["track", "--year", "2030", "--graph", str(result.out_dir)]).output
     assert "市发改委 (二.3, by indicator)" in output
+
+
+def test_main_targets_listed_one_a_line_after_dashes():
+    # 主要预期目标是: then ——地区生产总值增长6%左右; on lines of their own: the dash is no part of the
+    # indicator, so each target meets its result in the next report
+    store = store_of("report_nanxi_2030.txt", "report_nanxi_2031.txt")
+    rows = {r["indicator"]: (r["target_value"], r["actual_value"], r["status"]) for r in track(store)}
+    assert rows == {"地区生产总值增长": (6, 5.9, "met"), "城镇新增就业": (5, 5.6, "met"),
+                    "居民消费价格上涨": (3, 1.8, "met"), "单位地区生产总值能耗下降": (2.5, 2.8, "met")}

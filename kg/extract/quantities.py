@@ -23,8 +23,8 @@ CHINESE = r"[零〇一二两三四五六七八九十百千]+"
 CLAUSE_DELIMITERS = ",，;；。:：!！?？\n"
 _LEADING_FILLER = re.compile(r"^(并且|并|和|及|以及|同时|其中|全年|为全市|为|对|在|共|累计|使|让|将|把|每年)+")
 _TRAILING_FILLER = re.compile(r"(分别|等|的)$")
-# the number of a point opening the clause ((1)新开工…, ①…): no part of what is measured
-_ENUMERATOR = re.compile(r"\s*(?:\(\d{1,3}\)|[\u2460-\u2473])\s*")
+# the number or dash of a point opening the clause ((1)新开工…, ①…, ——地区生产总值…): no part of what is measured
+_ENUMERATOR = re.compile(r"\s*(?:\(\d{1,3}\)|[\u2460-\u2473]|[—\-•·●▪]+)\s*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -113,8 +113,8 @@ def read_quantities(text: str, offset: int = 0) -> list[Quantity]:
     [('家（次）', '超', '组织企业境外参展')]
     >>> read_quantities("开通轨道交通11号线,建设5G基站,为30—64周岁妇女筛查,毕业5年内")
     []
-    >>> [(q.metric, q.surface) for q in read_quantities("推进:(1)新开工项目300个;②完成投资1500亿元")]
-    [('新开工项目', '新开工项目300个'), ('完成投资', '完成投资1500亿元')]
+    >>> [(q.metric, q.surface) for q in read_quantities("推进:(1)新开工项目300个;②完成投资1500亿元;——就业5万人")]
+    [('新开工项目', '新开工项目300个'), ('完成投资', '完成投资1500亿元'), ('就业', '就业5万人')]
     """
     measures, before, after, pattern, non_targets, before_alt = _tables()
     found: list[tuple[re.Match, Decimal, int, int]] = []
