@@ -28,9 +28,11 @@ _MEMBERS_PREFIX = re.compile(r"^(含|包含|包括|其中)")
 _TRAILING = re.compile(r"(等单位|等部门|等有关单位|等)$")
 _LEADING = re.compile(r"^(和|及|以及|与)")
 _SAME_BELOW = re.compile(r"[,，;；]?\s*(下同|以下同)\s*$")
+# a unit's name starting with its level (省财政厅, 市商务局); 市场/市政/区域… start words, not units
+_LEVEL = r"(?:省|市|县|区)(?!场|政|容|域|级|属|内|外)"
 # the start of a unit's name after another's in a list whose separating spaces reading removed
-# (省发展改革委 省财政厅 -> 省发展改革委省财政厅); 市场/市政/区域… start words, not units
-_NEXT_UNIT = re.compile(r"(?:省|市|县|区|团[省市县区])(?!场|政|容|域|级|属|内|外)|各(?!部门|单位|有关|相关|成员|处室|科室)")
+# (省发展改革委 省财政厅 -> 省发展改革委省财政厅)
+_NEXT_UNIT = re.compile(f"{_LEVEL}|团[省市县区]|各(?!部门|单位|有关|相关|成员|处室|科室)")
 # endings that also end common words before 区/市 (社区, 电台, 报社): no unit ends there in a joined name
 _WEAK_ENDINGS = ("社", "报", "報", "台", "军", "单位")
 
@@ -146,7 +148,7 @@ def expand_shorthand(bare: str, full: str) -> str | None:
     return bare + marker.group(1) + suffix.group(1)
 
 
-_LEVEL_START = re.compile(r"^(?:省|市|县|区)(?!场|政|容|域|级|属|内|外)")
+_LEVEL_START = re.compile(f"^{_LEVEL}")
 _LEAD_MARK = re.compile(r"[(（〔\[](?:牵头|牵头单位)[)）〕\]]$")
 
 
