@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,9 +320,37 @@ def comma_separated_table(text: str) -> str:
     return text
 
 
+# a saved web page: its tags go (a block's end is a line end, a table cell's start a tab, so a table
+# reads as a tab-separated one), its entities are decoded, scripts and styles are dropped
+_HTML = re.compile(r"<(?:!doctype\s+html|html|body|p|div|br|table|h[1-6])\b", re.IGNORECASE)
+_HTML_STEPS: list[tuple[re.Pattern, object]] = [
+    (re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL), ""),
+    (re.compile(r"\s*</?(?:p|div|br|h[1-6]|li|tr|title|section|article|table|ul|ol|header|footer|head|body|html)\b[^>]*>\s*",
+                re.IGNORECASE), "\n"),
+    (re.compile(r"<t[dh]\b[^>]*>", re.IGNORECASE), "\t"),
+    (re.compile(r"<[^>\n]+>"), ""),
+    (re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,6}|#[xX][0-9a-fA-F]{1,5});"),
+     lambda m: " " if m.group(0) in ("&nbsp;", "&#160;") else html.unescape(m.group(0))),
+    (re.compile(r"\n{3,}"), "\n\n"),
+]
+
+
+def is_html(text: str) -> bool:
+    """Whether ``text`` is a web page (its first lines hold HTML block tags).
+
+    >>> is_html("<html><body><p>正文</p></body></html>"), is_html("牵头单位:市发改委<含各区>")
+    (True, False)
+    """
+    return len(_HTML.findall(text[:4000])) >= 2
+
+
 def normalise(text: str) -> tuple[str, list[OffsetMap]]:
     """Apply every normalisation step; return the text and the maps (first to last)."""
     maps = []
+    if is_html(text):
+        for pattern, replacement in _HTML_STEPS:
+            text, offset_map = rewrite(text, pattern, replacement)
+            maps.append(offset_map)
     for index, (pattern, replacement) in enumerate(_STEPS):
         if index == _CSV_STEP:
             text = comma_separated_table(text)  # one for one: no map needed

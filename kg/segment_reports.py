@@ -321,9 +321,12 @@ def news_articles(text: str) -> list[Article]:
         title_start, title_end = lines[0]
         body_lines = lines[1:]
         date = impossible = ""
-        if len(body_lines) > 1 and header.match(text[body_lines[0][0]:body_lines[0][1]]):
-            date_match = header_date.search(text, body_lines[0][0], body_lines[0][1])  # 来源:…发布时间:2026年3月18日
-            body_lines = body_lines[1:]
+        # the header line right after the title, or after a subtitle (a web page's <h1> below its <title>)
+        at = next((i for i in range(min(2, len(body_lines) - 1)) if header.match(text[body_lines[i][0]:body_lines[i][1]])),
+                  None)
+        if at is not None:
+            date_match = header_date.search(text, body_lines[at][0], body_lines[at][1])  # 来源:…发布时间:2026年3月18日
+            body_lines = body_lines[:at] + body_lines[at + 1:]
         else:
             date_match = date_pattern.match(text[body_lines[-1][0]:body_lines[-1][1]])
             if date_match:

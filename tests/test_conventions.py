@@ -675,3 +675,28 @@ def test_a_plan_that_lists_each_unit_s_tasks_under_it(tmp_path):
     assert owners(store, "一.2") == [("co", "各区人民政府"), ("lead", "市发改委")]
     assert owners(store, "二.4") == [("co", "市投促局"), ("lead", "市商务局")]
     assert owners(store, "三.5") == [("lead", "市人社局")]
+
+
+def test_saved_web_pages(tmp_path):
+    # a plan's table and a news article saved as HTML: tags out (a cell starts with a tab, a block ends a
+    # line), entities decoded; offsets still point into the .html file; a folder's .html files are read
+    from kg.build import BuildOptions, build, collect_inputs
+    from kg.store import open_store, select
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name in ("plan_yunling_page.html", "news_xiangyang_page.html"):
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    assert [p.name for p in collect_inputs([folder])] == ["news_xiangyang_page.html", "plan_yunling_page.html"]
+    result = build(BuildOptions(inputs=[folder], out_dir=tmp_path / "out", jobs=1))
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert [(d.kind, d.counts.get("tasks")) for d in result.documents] == [("news", None), ("plan", 2)]
+    store = open_store(result.out_dir)
+    assert owners(store, "一.1") == [("co", "市发改委"), ("co", "市文旅局"), ("lead", "市商务局")]
+    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    assert texts["一.2"] == "新开工亿元以上项目200个&完成投资1500亿元"  # &amp; decoded
+    rows = select(store, """SELECT ?title ?date ?start ?end WHERE { ?a a gk:NewsArticle ; dcterms:title ?title ;
+        dcterms:issued ?date . ?p a gk:Passage ; gk:text "该项目总投资50亿元。" ; gk:startOffset ?start ; gk:endOffset ?end }""")
+    assert [(r["title"], r["date"]) for r in rows] == [("比亚迪襄阳产业园二期项目开工", "2026-03-18")]
+    page = (DATA / "news_xiangyang_page.html").read_text(encoding="utf-8")
+    assert page[int(rows[0]["start"]):int(rows[0]["end"])] == "该项目总投资50亿元。"
