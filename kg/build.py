@@ -39,7 +39,8 @@ from typing import Callable
 from . import __version__
 from .errors import GovkgError, UsageError
 
-INPUT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}  # a saved web page is read without its tags
+# a saved web page is read without its tags, a Word document (.docx) as its paragraphs and tables
+INPUT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".docx"}
 CACHE_DIR = "cache"
 REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
@@ -235,7 +236,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
         raise UsageError(f"{out_dir}: exists and is not a folder (refusing to replace a file)")
     files = collect_inputs(options.inputs)
     if not files:
-        raise UsageError("no input documents found (give files or folders of .txt or .html files)")
+        raise UsageError("no input documents found (give files or folders of .txt, .docx or .html files)")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _BuildLock(out_dir):
         _recover(out_dir)

@@ -700,3 +700,17 @@ def test_saved_web_pages(tmp_path):
     assert [(r["title"], r["date"]) for r in rows] == [("比亚迪襄阳产业园二期项目开工", "2026-03-18")]
     page = (DATA / "news_xiangyang_page.html").read_text(encoding="utf-8")
     assert page[int(rows[0]["start"]):int(rows[0]["end"])] == "该项目总投资50亿元。"
+
+
+def test_a_word_document(tmp_path):
+    # a .docx: its paragraphs and tables in reading order, a table row as tab-separated cells; a cell merged
+    # across the row heads a part, one merged down two rows gives both their units
+    result, store = build_one(tmp_path, "plan_yunling_word.docx")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].kind == "plan" and result.documents[0].counts["tasks"] == 3
+    assert owners(store, "一.2") == owners(store, "一.1") == [("co", "市发改委"), ("co", "市文旅局"), ("lead", "市商务局")]
+    assert owners(store, "一.3") == [("co", "各区人民政府"), ("lead", "市发改委")]
+    from kg.read import InputError, read_bytes
+
+    with pytest.raises(InputError, match="not a readable .docx"):
+        read_bytes(b"PK\x03\x04" + b"broken" * 20, "plan.docx")
