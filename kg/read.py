@@ -396,9 +396,29 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines) + "\n"
 
 
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF, page after page, as pypdf lays it out (a table's columns aligned with
+    spaces, so it reads as a space-aligned table). Offsets in the graph point into this text.
+    A scanned PDF (images, no text) has none: it is refused."""
+    import io
+
+    try:
+        import pypdf
+
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+    except Exception as exc:  # pypdf raises many kinds (PdfReadError, struct errors …) on a broken file
+        raise InputError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+    if not any(page.strip() for page in pages):
+        raise InputError("a PDF without text (scanned pages?): nothing to read")
+    return "\n".join(page.rstrip() for page in pages) + "\n"
+
+
 def read_bytes(data: bytes, path: str = "<bytes>") -> SourceText:
     if is_docx(data, path):
         raw, encoding = docx_text(data), "docx"
+    elif data[:5] == b"%PDF-":
+        raw, encoding = pdf_text(data), "pdf"
     else:
         raw, encoding = decode(data)
     check_text(raw)

@@ -714,3 +714,26 @@ def test_a_word_document(tmp_path):
 
     with pytest.raises(InputError, match="not a readable .docx"):
         read_bytes(b"PK\x03\x04" + b"broken" * 20, "plan.docx")
+
+
+@pytest.mark.parametrize("name", ["plan_yunling_print.pdf", "plan_yunling_table_print.pdf"])
+def test_a_pdf(tmp_path, name):
+    # PDFs printed by a browser (chromium --print-to-pdf) from a plan of numbered items with a wrapped
+    # line, and from a table: pypdf's layout keeps the table's columns apart with spaces
+    result, store = build_one(tmp_path, name)
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].kind == "plan"
+    assert owners(store, "一.1") == [("co", "市发改委"), ("co", "市文旅局"), ("lead", "市商务局")]
+    assert owners(store, "一.2") == [("co", "各区人民政府"), ("lead", "市发改委")]
+    from kg.store import select
+
+    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    if name == "plan_yunling_print.pdf":  # the line the page wrapped is joined again
+        assert texts["一.1"].endswith("推动商贸流通企业数字化转型。") and owners(store, "二.3") == [("lead", "市人社局")]
+
+
+def test_a_pdf_without_text_or_broken_is_named_with_its_reason():
+    from kg.read import InputError, read_bytes
+
+    with pytest.raises(InputError, match="not a readable PDF"):
+        read_bytes(b"%PDF-1.4\n" + b"broken" * 20, "plan.pdf")
