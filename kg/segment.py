@@ -652,19 +652,18 @@ def _points_as_tasks(blocks: list[_Block], parts: list[_Block], problems: list[P
     for block in blocks:
         if block.kind == "point":
             points.setdefault(id(block.parent), []).append(block)
-    resolved = []
+    resolved, as_tasks = [], set()  # as_tasks: the items whose points are tasks (an item precedes its points)
     for block in blocks:
         if block.kind == "point":
-            if block.parent.kind == "point-parent":
+            if id(block.parent) in as_tasks:
                 resolved.append(block)
             continue
         own = points.get(id(block))
         if own and all(find_role_clause(point.text) is not None for point in own):
             if find_role_clause(block.text) is None:
                 block.kind = "point-parent"  # a heading only: its points are the tasks
+            as_tasks.add(id(block))
             resolved.append(block)
-            for point in own:
-                point.parent = block
             continue
         if own and find_role_clause(block.text) is not None:  # 1.…(牵头单位:X) then (1)… naming no unit
             code = f"{parts[block.part_index].numeral}.{block.numeral}".lstrip(".")

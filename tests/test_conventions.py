@@ -737,3 +737,17 @@ def test_a_pdf_without_text_or_broken_is_named_with_its_reason():
 
     with pytest.raises(InputError, match="not a readable PDF"):
         read_bytes(b"%PDF-1.4\n" + b"broken" * 20, "plan.pdf")
+
+
+def test_points_naming_their_units_under_an_item_that_names_its_own():
+    # 1.…(牵头单位:X) with points (1)…(牵头单位:…) under it: the item and each point are tasks
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    text = ("某市2026年重点工作任务分解方案\n\n一、重点工作\n1.扩大有效投资,完成投资1500亿元。(牵头单位:市发改委)\n"
+            "(1)新开工亿元以上项目300个。(牵头单位:市发改委;责任单位:各区政府)\n(2)争取专项债券300亿元。(牵头单位:市财政局)\n"
+            "2.新建学校10所。(牵头单位:市教育局)\n")
+    extraction = extract_plan(read_bytes(text.encode("utf-8"), "plan.txt"))
+    assert [(t.item.code, [u.name for u in t.roles.leads]) for t in extraction.tasks] == [
+        ("一.1", ["市发改委"]), ("一.1(1)", ["市发改委"]), ("一.1(2)", ["市财政局"]), ("一.2", ["市教育局"])]
+    assert extraction.problems == []
