@@ -85,6 +85,9 @@ class PlanItem:
 
     full_text: str = ""
     point_number: int | None = None  # 2 for the point (2) of item 1, a task of its own (一.1(2))
+    # the units of its section's (else its part's) heading when that is nothing but units (一、市商务局):
+    # they lead the task unless its clause names a lead; offsets into the normalised document
+    heading_units: list["UnitMention"] = field(default_factory=list)
     # a sentence naming more units after the bracketed clause: …(牵头单位:X)。各区人民政府负责。
     role_sentence: str | None = None
     body_start: int = 0  # where the body starts in the joined text (after a clause that opens the item)

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from .extract.units import heading_units
 from .extract.roles import (deadline_columns, first_colon, is_role_sentence, lead_marker_pattern,
                            role_label_pattern, role_word_pattern, table_columns)
-from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem
+from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem, UnitMention
 from .numerals import chinese_to_int
 from .read import GAP, SourceText
 
@@ -414,10 +414,10 @@ def _unquote(offset: int, text: str) -> tuple[int, str]:
 _PART_CELL = re.compile(f"^([{CN_NUM}]{{1,3}})\\s*[、.]?\\s*(.*)$")
 
 
-def _table_part(line: str, layout: _TableLayout, line_start: int, source: SourceText) -> tuple[str, str, int] | None:
-    """(numeral, title, the title's offset) of a table line that heads a part: a Chinese numeral in
-    its first cell (| 一 | 扩大有效需求 | | | or | 一、扩大有效需求 | | |) and no unit in a role column."""
-    cells = _line_cells(line, layout, line_start, source)
+def _table_part(cells: list[tuple[int, int, str]], layout: _TableLayout) -> tuple[str, str, int] | None:
+    """(numeral, title, the title's offset) of a table line (its cells) that heads a part: a Chinese
+    numeral in its first cell (| 一 | 扩大有效需求 | | | or | 一、扩大有效需求 | | |) and no unit in a
+    role column."""
     role_columns = {column for column, _ in layout.roles}
     if not cells or any(column in role_columns for column, _, _ in cells):
         return None
@@ -439,8 +439,8 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
     The block's pieces map each line's piece of the task and unit cells back to the document, so
     the units and targets read from it keep their offsets; the labels between them are the header's.
     """
-    def joined(column: int, text: str, pieces: list, source: _TableRow = row) -> str:
-        for offset, piece in source.cells.get(column, ()):
+    def joined(column: int, text: str, pieces: list, holder: _TableRow = row) -> str:
+        for offset, piece in holder.cells.get(column, ()):
             offset, piece = _unquote(offset, piece)
             pieces.append((len(text), offset))
             text += piece
@@ -458,12 +458,12 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
     clauses = [(owner, column, label) for column, label in layout.roles if owner and owner.cells.get(column)]
     if clauses:  # the deadline goes into the clause as its label: (牵头单位:X;完成时限:2026年12月)
         for column, label in layout.deadlines:
-            source = row if row.cells.get(column) else owner
-            if source.cells.get(column):
-                clauses.append((source, column, label))
+            holder = row if row.cells.get(column) else owner
+            if holder.cells.get(column):
+                clauses.append((holder, column, label))
         text += "("
-        for index, (source, column, label) in enumerate(clauses):
-            text = joined(column, text + (";" if index else "") + label + ":", pieces, source)
+        for index, (holder, column, label) in enumerate(clauses):
+            text = joined(column, text + (";" if index else "") + label + ":", pieces, holder)
         text += ")"
     return _Block("item", int(row.numeral), row.numeral, text, pieces[0][1], row.line,
                   part_index=row.part_index, pieces=pieces)
@@ -501,7 +501,8 @@ def segment_plan(source: SourceText) -> PlanStructure:
             continue
         part_match = part_form.match(line)
         title_start = content_start + part_match.start(3) if part_match else 0
-        table_part = _table_part(raw_line, table, start, source) if table is not None and not part_match else None
+        cells = _line_cells(raw_line, table, start, source) if table is not None else []
+        table_part = _table_part(cells, table) if table is not None and not part_match else None
         if table_part is not None:  # | 一 | 扩大有效需求 | | |: a part heading inside the table
             numeral, title, title_start = table_part
             line = f"{numeral}、{title}"
@@ -536,7 +537,6 @@ def segment_plan(source: SourceText) -> PlanStructure:
                 current = None
                 continue
             if table is not None:
-                cells = _line_cells(raw_line, table, start, source)
                 numeral = _starts_row(cells, table)
                 if numeral is not None:
                     if not parts:  # a table under no part heading: one part without a number
@@ -686,6 +686,12 @@ def _without_prefix(block: _Block, length: int) -> _Block:
                   end=block.end, part_index=block.part_index, pieces=pieces, parent=block.parent)
 
 
+def _units_of_heading(block: _Block) -> list[UnitMention]:
+    """The units a part or section heading consists of, with offsets into the document ([] for a topic)."""
+    start = block.pieces[0][1] if block.pieces else block.start
+    return [UnitMention(name=m.name, start=start + m.start, end=start + m.end) for m in heading_units(block.text)]
+
+
 def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
     blocks = _points_as_tasks(blocks, parts, problems)
     plan_parts = [PlanPart(i + 1, b.numeral, b.text, b.start, b.line) for i, b in enumerate(parts)]
@@ -695,9 +701,12 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
     section: PlanSection | None = None
     subheading = ""
     seen_codes: set[str] = set()
+    # units of a heading that is nothing but units (一、市商务局), with their offsets: they lead its tasks
+    part_units = [_units_of_heading(b) for b in parts]
+    section_units: list = []
     for block in blocks:
         if block.kind == "part":
-            section, subheading = None, ""
+            section, subheading, section_units = None, "", []
             continue
         part = plan_parts[block.part_index]
         if block.kind == "sub":
@@ -712,12 +721,13 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             else:
                 section = PlanSection(part.number, block.number, block.numeral, block.text, block.start, block.line)
                 sections.append(section)
-            subheading = ""
+            subheading, section_units = "", _units_of_heading(block)
             continue
         if block.kind == "point-parent":
             continue  # its points are the tasks
         if section is not None and section.part_number != part.number:
-            section = None
+            section, section_units = None, []
+        heading = section_units or part_units[block.part_index]
         numeral = block.numeral
         if block.kind == "point":  # 一.1(2): the point's own text, without its (2)
             numeral = f"{block.parent.numeral}({block.numeral})"
@@ -730,7 +740,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
         clause = find_role_clause(block.text)
         if clause is None:
             body, role_clause, role_sentence, body_start = block.text.strip(), None, None, 0
-            if not heading_units(section.title if section else "") and not heading_units(part.title):
+            if not heading:
                 problems.append(Problem(block.line, f"item {code} names no responsible unit (cut off?); item left out"))
         elif clause.leading:
             body_start = clause.end + 1
@@ -762,6 +772,6 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             section_title=section.title if section else "",
             subheading=block.parent.text.rstrip("。:: ") if point and block.parent.kind == "point-parent"
             else subheading if section or block.kind == "item" else "",
-            pieces=list(block.pieces), full_text=block.text,
+            pieces=list(block.pieces), full_text=block.text, heading_units=list(heading),
         ))
     return PlanStructure(plan_parts, sections, items, preamble, problems)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from ..model import PlanExtraction, PlanItem, PlanStructure, Problem, Roles, Task, UnitMention
+from ..model import PlanExtraction, Problem, Roles, Task, UnitMention
 from ..read import SourceText
 from ..segment import segment_plan
 from .deadlines import deadline_date, find_deadline, find_deadline_in_text
 from .quantities import read_quantities
 from .roles import find_lead_rule, read_roles, with_role_sentence
-from .units import heading_units
 
 
 def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
@@ -25,7 +24,7 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
     tasks: list[Task] = []
     problems = list(structure.problems)
     for item in structure.items:
-        heading = _heading_units(structure, item, source.text)
+        heading = [UnitMention(name=m.name, start=m.start, end=m.end) for m in item.heading_units]
         if item.role_clause is None and heading:  # 一、市商务局 over its tasks: the unit leads them
             roles = Roles(leads=heading, co_owners=[], form="heading")
         elif item.role_clause is not None:
@@ -59,16 +58,3 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
     problems.sort(key=lambda p: p.line)
     return PlanExtraction(structure=structure, lead_rule=lead_rule, tasks=tasks, problems=problems)
 
-
-def _heading_units(structure: PlanStructure, item: PlanItem, text: str) -> list[UnitMention]:
-    """The units the item's section heading, else its part heading, consists of (a plan that lists
-    each unit's tasks under it), with offsets into ``text``; [] when the headings are topics."""
-    section = next((s for s in structure.sections
-                    if (s.part_number, s.number) == (item.part_number, item.section_number)), None)
-    part = next(p for p in structure.parts if p.number == item.part_number)
-    for heading in ([section] if section else []) + [part]:
-        found = heading_units(heading.title)
-        if found:
-            offset = text.find(heading.title, heading.start)
-            return [UnitMention(name=m.name, start=offset + m.start, end=offset + m.end) for m in found]
-    return []
