@@ -267,16 +267,27 @@ def _header_cell(cell: str) -> bool:
         cell.count(opening) == cell.count(closing) for opening, closing in ("()", "（）", "【】"))
 
 
+def _scan_csv(text: str) -> tuple[list[int], list[int]]:
+    """Where ``text`` (CSV) has its separators, the ASCII commas outside double quotes, and its
+    escaped quotes (the first of each "" inside quotes)."""
+    commas, escaped, quoted, i = [], [], False, 0
+    while i < len(text):
+        if text[i] == '"':
+            if quoted and text.startswith('"', i + 1):
+                escaped.append(i)
+                i += 1
+            else:
+                quoted = not quoted
+        elif text[i] == "," and not quoted:
+            commas.append(i)
+        i += 1
+    return commas, escaped
+
+
 def _csv_cells(line: str) -> list[str]:
-    """The cells of a comma-separated line, split at ASCII commas outside double quotes."""
-    cells, quoted, start = [], False, 0
-    for i, ch in enumerate(line):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "," and not quoted:
-            cells.append(line[start:i])
-            start = i + 1
-    return cells + [line[start:]]
+    """The cells of a comma-separated line."""
+    bounds = [-1, *_scan_csv(line)[0], len(line)]
+    return [line[start + 1:end] for start, end in zip(bounds, bounds[1:])]
 
 
 def comma_separated_table(text: str) -> str:
@@ -304,17 +315,12 @@ def comma_separated_table(text: str) -> str:
         if line.count(",") >= 2 and "\t" not in line:
             cells = [cell.strip().strip('"') for cell in _csv_cells(line)]
             if len(cells) >= 3 and all(_header_cell(cell) for cell in cells) and table_columns(cells)[0]:
-                rest, quoted, i = list(text[position:]), False, 0
-                while i < len(rest):
-                    if rest[i] == '"':
-                        if quoted and i + 1 < len(rest) and rest[i + 1] == '"':
-                            rest[i] = " "  # "" inside quotes is one quote; the space goes with the others
-                            i += 1
-                        else:
-                            quoted = not quoted
-                    elif rest[i] == "," and not quoted:
-                        rest[i] = "\t"
-                    i += 1
+                rest = list(text[position:])
+                commas, escaped = _scan_csv(text[position:])
+                for i in commas:
+                    rest[i] = "\t"
+                for i in escaped:  # "" inside quotes is one quote; the space goes with the others
+                    rest[i] = " "
                 return text[:position] + "".join(rest)
         position += len(line) + 1
     return text
