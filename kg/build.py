@@ -40,8 +40,8 @@ from . import __version__
 from .errors import GovkgError, UsageError
 
 # a saved web page is read without its tags, a Word document (.docx) as its paragraphs and tables,
-# a PDF as the text of its pages
-INPUT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".docx", ".pdf"}
+# an Excel workbook (.xlsx) as its sheets' rows, a PDF as the text of its pages
+INPUT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".pdf"}
 CACHE_DIR = "cache"
 REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
@@ -237,7 +237,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
         raise UsageError(f"{out_dir}: exists and is not a folder (refusing to replace a file)")
     files = collect_inputs(options.inputs)
     if not files:
-        raise UsageError("no input documents found (give files or folders of .txt, .docx, .pdf or .html files)")
+        raise UsageError("no input documents found (give files or folders of .txt, .docx, .xlsx, .pdf or .html files)")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _BuildLock(out_dir):
         _recover(out_dir)

@@ -402,6 +402,35 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines) + "\n"
 
 
+def is_xlsx(data: bytes, path: str = "") -> bool:
+    """An Excel workbook (.xlsx: a zip holding xl/workbook.xml)."""
+    return data[:2] == b"PK" and (path.lower().endswith(".xlsx") or b"xl/workbook.xml" in data[:65536])
+
+
+def xlsx_text(data: bytes) -> str:
+    """The text of an Excel workbook: each sheet's rows as lines of tab-separated cells (values, not
+    formulas), so a responsibility table reads as a tab-separated one; a line break inside a cell is a
+    space (reading then joins the pieces, and a list of units split at them). A merged cell has its
+    value in its first cell only, as a spreadsheet saves it. Offsets in the graph point into this text."""
+    import io
+    import zipfile
+
+    try:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheets = []
+        for sheet in workbook.worksheets:
+            rows = ["\t".join("" if value is None else str(value).replace("\r", "").replace("\n", " ")
+                               for value in row).rstrip("\t")
+                    for row in sheet.iter_rows(values_only=True)]
+            sheets.append("\n".join(rows))
+        workbook.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"not a readable .xlsx ({exc})") from None
+    return "\n\n".join(sheets) + "\n"
+
+
 def pdf_text(data: bytes) -> str:
     """The text of a PDF, page after page, as pypdf lays it out (a table's columns aligned with
     spaces, so it reads as a space-aligned table). Offsets in the graph point into this text.
@@ -423,6 +452,8 @@ def pdf_text(data: bytes) -> str:
 def read_bytes(data: bytes, path: str = "<bytes>") -> SourceText:
     if is_docx(data, path):
         raw, encoding = docx_text(data), "docx"
+    elif is_xlsx(data, path):
+        raw, encoding = xlsx_text(data), "xlsx"
     elif data[:5] == b"%PDF-":
         raw, encoding = pdf_text(data), "pdf"
     else:

@@ -751,3 +751,16 @@ def test_points_naming_their_units_under_an_item_that_names_its_own():
     assert [(t.item.code, [u.name for u in t.roles.leads]) for t in extraction.tasks] == [
         ("一.1", ["市发改委"]), ("一.1(1)", ["市发改委"]), ("一.1(2)", ["市财政局"]), ("一.2", ["市教育局"])]
     assert extraction.problems == []
+
+
+def test_an_excel_workbook(tmp_path):
+    # a .xlsx: rows as tab-separated cells; the title and 一、… rows merged across the sheet; role cells
+    # merged down two rows (the value in the first); units parted by a line break inside a cell
+    result, store = build_one(tmp_path, "plan_yunling_sheet.xlsx")
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].kind == "plan" and result.documents[0].counts["tasks"] == 3
+    assert owners(store, "一.2") == owners(store, "一.1") == [("co", "市发改委"), ("co", "市文旅局"), ("lead", "市商务局")]
+    from kg.store import select
+
+    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    assert texts["一.3"] == "新开工亿元以上项目200个,完成固定资产投资1500亿元"
