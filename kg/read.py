@@ -157,6 +157,8 @@ def decode(data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
                 raise InputError(f"not valid {encoding} after its byte-order mark ({exc.reason})") from None
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: the formats of Office 97-2003 and WPS
+        raise InputError("an old Office or WPS file (.doc, .xls, .wps): save it as .docx, .xlsx or .txt")
     if b"\x00" in data[:4096]:
         raise InputError("binary file (NUL bytes), not text")
     try:

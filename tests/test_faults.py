@@ -19,6 +19,10 @@ BAD = {
     "undecodable.txt": "cannot decode",
     "unknown_kind.txt": "unknown kind of document",
     "no_chinese.txt": "no Chinese text",
+    "old_office.doc": "an old Office or WPS file (.doc, .xls, .wps): save it as .docx, .xlsx or .txt",
+    "broken.docx": "not a readable .docx",
+    "broken.xlsx": "not a readable .xlsx",
+    "broken.pdf": "not a readable PDF",
 }
 
 
