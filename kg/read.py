@@ -423,14 +423,24 @@ def xlsx_text(data: bytes) -> str:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheets = []
         for sheet in workbook.worksheets:
-            rows = ["\t".join("" if value is None else str(value).replace("\r", "").replace("\n", " ")
-                               for value in row).rstrip("\t")
+            rows = ["\t".join(_cell_text(value) for value in row).rstrip("\t")
                     for row in sheet.iter_rows(values_only=True)]
             sheets.append("\n".join(rows))
         workbook.close()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(f"not a readable .xlsx ({exc})") from None
     return "\n\n".join(sheets) + "\n"
+
+
+def _cell_text(value) -> str:
+    """A spreadsheet cell's value as a plan would write it: a date (a 完成时限 cell) as 2026年12月31日."""
+    import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value).replace("\r", "").replace("\n", " ")
 
 
 def pdf_text(data: bytes) -> str:

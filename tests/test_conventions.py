@@ -764,3 +764,24 @@ def test_an_excel_workbook(tmp_path):
 
     texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
     assert texts["一.3"] == "新开工亿元以上项目200个,完成固定资产投资1500亿元"
+
+
+def test_a_date_cell_of_a_workbook_is_a_deadline():
+    import datetime
+    import io
+
+    import openpyxl
+
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["某市2026年重点任务分解表"])
+    sheet.append(["序号", "重点任务", "牵头单位", "完成时限"])
+    sheet.append([1, "新建学校10所", "市教育局", datetime.datetime(2026, 9, 30)])
+    data = io.BytesIO()
+    workbook.save(data)
+    extraction = extract_plan(read_bytes(data.getvalue(), "plan.xlsx"), 2026)
+    assert [(t.item.code, t.deadline, t.deadline_date) for t in extraction.tasks] == [
+        ("1", "2026年9月30日", datetime.date(2026, 9, 30))]
