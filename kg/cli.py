@@ -153,6 +153,24 @@ def query(query, graph_dir, fmt):
 
 
 @main.command()
+@click.argument("document", type=click.Path(path_type=Path))
+def text(document):
+    """Print the text of DOCUMENT that the graph's offsets index.
+
+    For a .txt or .html file that is the file itself; for a .docx, .xlsx or PDF it is the text
+    govkg took out of it (paragraphs, table rows as tab-separated cells, pages), so that
+    `kg text plan.docx > plan.txt` gives a file where gk:startOffset/gk:endOffset point.
+    """
+    from .errors import InputError
+    from .read import read_file
+
+    try:
+        click.echo(read_file(document).raw, nl=False)
+    except InputError as exc:
+        raise InputError(f"{document}: {exc}") from None
+
+
+@main.command()
 @graph_option
 @click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt", "nq"]), default="ttl",
               show_default=True, help="Turtle, JSON-LD, N-Triples, or N-Quads (one named graph per document).")

@@ -785,3 +785,18 @@ def test_a_date_cell_of_a_workbook_is_a_deadline():
     extraction = extract_plan(read_bytes(data.getvalue(), "plan.xlsx"), 2026)
     assert [(t.item.code, t.deadline, t.deadline_date) for t in extraction.tasks] == [
         ("1", "2026年9月30日", datetime.date(2026, 9, 30))]
+
+
+def test_kg_text_gives_the_text_a_word_document_s_offsets_point_into(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from kg.store import select
+
+    result, store = build_one(tmp_path, "plan_yunling_word.docx")
+    text = CliRunner().invoke(main, ["text", str(DATA / "plan_yunling_word.docx")]).output
+    rows = select(store, """SELECT ?text ?start ?end WHERE { ?t gk:code "一.3" ; gk:text ?text ;
+        gk:hasTarget [ gk:surface ?surface ; gk:startOffset ?start ; gk:endOffset ?end ] }""")
+    assert rows and text[int(rows[0]["start"]):int(rows[0]["end"])] == "200个"
+    missing = CliRunner().invoke(main, ["text", str(tmp_path / "none.docx")])
+    assert missing.exit_code == 1 and "none.docx: No such file or directory" in missing.output
