@@ -390,10 +390,11 @@ def docx_text(data: bytes) -> str:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(f"not a readable .docx ({exc})") from None
+    numbering = _WordNumbering(document)
     lines: list[str] = []
     for element in document.element.body.iterchildren():
         if element.tag.endswith("}p"):
-            lines.append(Paragraph(element, document).text)
+            lines.append(numbering.label(element) + Paragraph(element, document).text)
         elif element.tag.endswith("}tbl"):
             for row in Table(element, document).rows:
                 cells, previous = [], None
@@ -402,6 +403,87 @@ def docx_text(data: bytes) -> str:
                     previous = cell._tc
                 lines.append("\t".join(cells))
     return "\n".join(lines) + "\n"
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class _WordNumbering:
+    """The labels of Word's automatic numbering (一、 1. (1)), which are no part of a paragraph's text:
+    each numbered paragraph's label is rendered from numbering.xml (the level's format and text,
+    counted per list, a level starting again under each item of the level above), the numbering
+    given by the paragraph or by its style."""
+
+    def __init__(self, document):
+        self.lists: dict[str, str] = {}  # numId -> abstractNumId
+        self.levels: dict[tuple[str, str], tuple[str, str, int]] = {}  # (abstractNumId, ilvl) -> format, text, start
+        self.styles: dict[str, tuple[str | None, str | None, str | None]] = {}  # styleId -> numId, ilvl, basedOn
+        self.counts: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        for abstract in root.iter(f"{_W}abstractNum"):
+            for level in abstract.iter(f"{_W}lvl"):
+                self.levels[(abstract.get(f"{_W}abstractNumId"), level.get(f"{_W}ilvl"))] = (
+                    self._val(level, "numFmt") or "decimal", self._val(level, "lvlText") or "",
+                    int(self._val(level, "start") or 1))
+        for num in root.iter(f"{_W}num"):
+            self.lists[num.get(f"{_W}numId")] = self._val(num, "abstractNumId")
+        for style in document.styles.element.iter(f"{_W}style"):
+            self.styles[style.get(f"{_W}styleId")] = (self._val(style, "numId"), self._val(style, "ilvl"),
+                                                     self._val(style, "basedOn"))
+
+    @staticmethod
+    def _val(element, name: str) -> str | None:
+        found = element.find(f".//{_W}{name}")
+        return None if found is None else found.get(f"{_W}val")
+
+    def _numbering_of(self, paragraph) -> tuple[str | None, str | None]:
+        num_id, level = self._val(paragraph, "numId"), self._val(paragraph, "ilvl")
+        style, seen = self._val(paragraph, "pStyle"), set()
+        while num_id is None and style in self.styles and style not in seen:  # the style's, or its parents'
+            seen.add(style)
+            num_id, style_level, style = self.styles[style]
+            level = level or style_level
+        return num_id, level or "0"
+
+    def label(self, paragraph) -> str:
+        """The label Word shows before ``paragraph`` (a w:p element), "" when it is not numbered."""
+        if not self.lists:
+            return ""
+        num_id, level = self._numbering_of(paragraph)
+        abstract = self.lists.get(num_id)
+        if abstract is None or (abstract, level) not in self.levels:
+            return ""
+        depth = int(level)
+        counts = self.counts.setdefault(num_id, {})
+        counts[depth] = counts.get(depth, self.levels[(abstract, level)][2] - 1) + 1
+        for deeper in [d for d in counts if d > depth]:  # a new item starts its sub-levels again
+            del counts[deeper]
+        fmt, text, _ = self.levels[(abstract, level)]
+        if fmt in ("bullet", "none"):
+            return ""  # a bullet's glyph (often in a private-use code point) is no number
+
+        def number(match: re.Match) -> str:
+            shown = int(match.group(1)) - 1
+            spec = self.levels.get((abstract, str(shown)), ("decimal", "", 1))
+            return _list_number(counts.get(shown, spec[2]), spec[0])
+
+        return re.sub(r"%(\d)", number, text)
+
+
+def _list_number(value: int, fmt: str) -> str:
+    """A list counter in one of Word's number formats (chineseCounting 三, decimalEnclosedCircle ③ …)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographDigital"):
+        import cn2an
+
+        return cn2an.an2cn(value, "up" if fmt == "chineseLegalSimplified" else "low")
+    if fmt == "decimalEnclosedCircle" and 1 <= value <= 20:
+        return chr(0x2460 + value - 1)
+    if fmt in ("bullet", "none"):
+        return ""
+    return str(value)
 
 
 def is_xlsx(data: bytes, path: str = "") -> bool:

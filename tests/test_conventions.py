@@ -800,3 +800,17 @@ def test_kg_text_gives_the_text_a_word_document_s_offsets_point_into(tmp_path):
     assert rows and text[int(rows[0]["start"]):int(rows[0]["end"])] == "200个"
     missing = CliRunner().invoke(main, ["text", str(tmp_path / "none.docx")])
     assert missing.exit_code == 1 and "none.docx: No such file or directory" in missing.output
+
+
+def test_a_word_document_numbered_by_word():
+    # Word's automatic numbering (一、 then 1. under it, from numbering.xml) is no part of a paragraph's
+    # text: its labels are rendered, a level starting again under each item of the level above
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    source = read_bytes((DATA / "plan_yunling_word_numbering.docx").read_bytes(), "plan.docx")
+    assert source.raw.split("\n")[1:3] == ["一、扩大有效需求", "1.社会消费品零售总额增长6%。（牵头单位：市商务局）"]
+    extraction = extract_plan(source, 2026)
+    assert [(t.item.code, [u.name for u in t.roles.leads]) for t in extraction.tasks] == [
+        ("一.1", ["市商务局"]), ("一.2", ["市发展改革委"]), ("二.1", ["市人力资源社会保障局"])]
+    assert extraction.problems == []
