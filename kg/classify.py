@@ -25,9 +25,9 @@ _DISTRICT_END = re.compile(r"区(?=人民政府|第[一二三四五六七八九�
 _TITLE_DISTRICT = re.compile(r"[区县](?=(?:19|20)\d\d年|人民政府|政府)")
 # a document titled by its province (江南省2026年…分工方案, 江南省人民政府工作报告), or a report made to
 # its congress (在江南省第十四届人民代表大会…), is the province's; so with a county's
-_TITLE_PROVINCE = re.compile(r"省(?=(?:19|20)\d\d年|人民政府|政府|《政府工作报告》)")
+_TITLE_PROVINCE = re.compile(r"(?:省|自治区)(?=(?:19|20)\d\d年|人民政府|政府|《政府工作报告》)")
 _CONGRESS = r"第[一二三四五六七八九十]+届人民代表大会"
-_PROVINCE_CONGRESS = re.compile(f"省(?={_CONGRESS})")
+_PROVINCE_CONGRESS = re.compile(f"(?:省|自治区)(?={_CONGRESS})")
 _COUNTY_CONGRESS = re.compile(f"县(?={_CONGRESS})")
 # characters that end a preceding phrase (…日在武汉市, 湖北省武汉市, 恩施州恩施市): a place name starts after one
 _STOP = set("在于日年月向对的和与及是为关了各全省市区州县—-") | set("，,。:：;；、()（）“”\"《》 \n\t")
@@ -122,7 +122,10 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     info.title = _title(head)
     province = None
     if not place_name(info.title, _CITY_END):
-        province = place_name(info.title, _TITLE_PROVINCE) or place_name(head, _PROVINCE_CONGRESS)
+        province = _with_level(info.title, place_name(info.title, _TITLE_PROVINCE), ("省", "自治区")) or \
+            _with_level(head, place_name(head, _PROVINCE_CONGRESS), ("省", "自治区"))
+    if province and detected == "district_report" and kind is None:
+        detected = info.kind = "city_report"  # 自治区第…届人民代表大会 reads like a district's congress
     city = None if province else place_name(head, _CITY_END) or most_named_place(text[:20000], _ANY_CITY_END)
     if city:
         info.jurisdiction = city + "市"
@@ -134,7 +137,7 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     plan_district = _titled_district(info.title) if detected == "plan" else None
     if province:
         # a province's own document: its units (省发展改革委) are the province's, never a city's it names
-        info.jurisdiction = province + "省"
+        info.jurisdiction = province
         info.issuer = info.jurisdiction + "人民政府"
     elif plan_district or district:
         # a district's (or county's) own document: its units (区发改局, 县财政局) and its figures (地区生产总值)
@@ -178,10 +181,18 @@ def _titled_district(title: str) -> str | None:
     >>> _titled_district("武昌区2026年政府工作报告重点任务分解方案"), _titled_district("青原县2026年政府工作报告目标任务分解")
     ('武昌区', '青原县')
     """
-    name = place_name(title, _TITLE_DISTRICT)
+    return _with_level(title, place_name(title, _TITLE_DISTRICT), ("区", "县"))
+
+
+def _with_level(text: str, name: str | None, levels: tuple[str, ...]) -> str | None:
+    """``name`` with the level word that follows it in ``text`` (广西壮族 -> 广西壮族自治区), longest first.
+
+    >>> _with_level("广西壮族自治区2026年政府工作报告", "广西壮族", ("省", "自治区")), _with_level("x", None, ("省",))
+    ('广西壮族自治区', None)
+    """
     if name is None:
         return None
-    return next(name + level for level in "区县" if name + level in title)
+    return next((name + level for level in sorted(levels, key=len, reverse=True) if name + level in text), None)
 
 
 def _city_of_district(name: str) -> str:

@@ -134,7 +134,7 @@ def city_of(jurisdiction: str) -> str:
     match = _CITY_AND_DISTRICT.fullmatch(jurisdiction)
     if match:
         return match.group(1)
-    return jurisdiction if jurisdiction.endswith(("市", "省", "县")) else ""
+    return jurisdiction if jurisdiction.endswith(("市", "省", "县", "自治区")) else ""
 
 
 def jurisdiction_of_iri(node_iri: str) -> str:

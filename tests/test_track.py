@@ -238,3 +238,14 @@ def test_main_targets_listed_one_a_line_after_dashes():
     rows = {r["indicator"]: (r["target_value"], r["actual_value"], r["status"]) for r in track(store)}
     assert rows == {"地区生产总值增长": (6, 5.9, "met"), "城镇新增就业": (5, 5.6, "met"),
                     "居民消费价格上涨": (3, 1.8, "met"), "单位地区生产总值能耗下降": (2.5, 2.8, "met")}
+
+
+def test_an_autonomous_region_s_reports():
+    # made to 广西壮族自治区第十四届人民代表大会: the region is the jurisdiction (and the report a
+    # government's own, not a district's); 全区 says where, not what
+    store = store_of("report_guangxi_region_2030.txt", "report_guangxi_region_2031.txt")
+    rows = {(r["jurisdiction"], r["indicator"]): (r["target_value"], r["actual_value"], r["status"]) for r in track(store)}
+    assert rows == {("广西壮族自治区", "地区生产总值增长"): (5.5, 5.2, "met"),
+                    ("广西壮族自治区", "城镇新增就业"): (35, 36.1, "met")}
+    kinds = {row["kind"] for row in select(store, "SELECT ?kind WHERE { ?d a gk:Document ; a ?kind }")}
+    assert "https://w3id.org/govkg/ontology#CityReport" in kinds and "https://w3id.org/govkg/ontology#DistrictReport" not in kinds
