@@ -18,6 +18,21 @@ def build_one(tmp_path, name):
     return result, open_store(result.out_dir)
 
 
+def build_clean(tmp_path, name, tasks):
+    """Build one document that must build cleanly: exit status 0, SHACL conforms, ``tasks`` tasks."""
+    result, store = build_one(tmp_path, name)
+    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
+    assert result.documents[0].counts["tasks"] == tasks
+    return result, store
+
+
+def task_texts(store):
+    """Each task's text by its code."""
+    from kg.store import select
+
+    return {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+
+
 def owners(store, code):
     from kg.store import select
 
@@ -143,9 +158,7 @@ def test_a_unit_marked_lead_in_brackets_leads(tmp_path):
     assert owners(store, "二.4") == [("co", "市财政局"), ("lead", "市教育局"), ("lead", "市科技局")]
     # a marker inside a bracketed clause, and the task text without the clause
     assert owners(store, "二.5") == [("co", "市科技局"), ("lead", "市发改委")]
-    from kg.store import select
-
-    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    texts = task_texts(store)
     assert texts["一.2"] == "社会消费品零售总额增长6%以上。"
     assert texts["二.5"] == "推动量子信息产业集聚发展,培育量子科技企业20家。"
 
@@ -351,9 +364,7 @@ def test_role_clauses_named_by_any_label_of_the_role_vocabulary():
 def test_deadlines_in_the_role_clause_and_role_sentences_outside_brackets(tmp_path):
     # (责任单位:X;完成时限:2026年12月底): the deadline is no unit; 市人社局牵头,…按职责分工负责。 closing the
     # item names its units, after a bracketed clause too; (X牵头,Y负责): Y shares the work, X leads
-    result, store = build_one(tmp_path, "plan_jizhou_deadlines.txt")
-    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
-    assert result.documents[0].counts["tasks"] == 8
+    result, store = build_clean(tmp_path, "plan_jizhou_deadlines.txt", 8)
     assert owners(store, "一.1") == [("co", "各区人民政府"), ("lead", "市工信局")]
     assert owners(store, "一.2") == [("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市发改委")]
     assert owners(store, "一.3") == [("co", "市文旅局"), ("lead", "市商务局")]  # not 分管副市长
@@ -365,7 +376,7 @@ def test_deadlines_in_the_role_clause_and_role_sentences_outside_brackets(tmp_pa
     assert owners(store, "二.8") == [("co", "各区人民政府"), ("lead", "市城管局")]
     from kg.store import select
 
-    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    texts = task_texts(store)
     assert texts["二.4"] == "城镇新增就业12万人。"  # the role sentence is not the task's text
     names = {r["name"] for r in select(store, "SELECT ?name WHERE { ?u a gk:Unit ; skos:prefLabel ?name }")}
     assert not [n for n in names if "时限" in n or "节点" in n or "领导" in n]
@@ -388,15 +399,11 @@ def test_a_task_sentence_is_not_read_as_a_role_sentence():
 
 def test_sections_as_tasks_labels_without_separators_and_a_dash_before_the_clause(tmp_path):
     # (一)… items under 一、 parts; 牵头单位:X 责任单位:Y parted by a space; …建设。——责任单位:X
-    result, store = build_one(tmp_path, "plan_linjiang_sections.txt")
-    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
-    assert result.documents[0].counts["tasks"] == 5
+    result, store = build_clean(tmp_path, "plan_linjiang_sections.txt", 5)
     assert owners(store, "一.一") == [("co", "各区人民政府"), ("lead", "市商务局")]
     assert owners(store, "二.二") == [("co", "各区人民政府"), ("lead", "市教育局")]
     assert owners(store, "二.三") == [("lead", "市卫健委")]
-    from kg.store import select
-
-    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    texts = task_texts(store)
     assert texts["二.三"] == "推进健康城市建设。"
 
 
@@ -478,7 +485,7 @@ def test_a_clause_that_opens_the_item_before_its_task(tmp_path):
     assert owners(store, "二.4") == [("lead", "市政府办公厅")]
     from kg.store import select
 
-    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    texts = task_texts(store)
     assert texts["一.1"] == "推进重大项目建设,新开工项目200个。" and texts["一.2"] == "社会消费品零售总额增长6%。"
     assert texts["二.4"] == "加强组织领导,市政府办公厅牵头:研究制定工作方案。"
     rows = select(store, """SELECT ?code ?start ?end WHERE { ?t gk:code ?code ; gk:hasTarget [ gk:startOffset ?start ;
@@ -490,9 +497,7 @@ def test_a_clause_that_opens_the_item_before_its_task(tmp_path):
 def test_deadlines_the_task_sentence_sets(tmp_path):
     # no time label: the sentence's own time before 前, after 到, or 年内 is the deadline; of several,
     # the one by which the whole task is due; a label, where there is one, wins
-    result, store = build_one(tmp_path, "plan_xuzhou_sentence_deadlines.txt")
-    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
-    assert result.documents[0].counts["tasks"] == 7
+    result, store = build_clean(tmp_path, "plan_xuzhou_sentence_deadlines.txt", 7)
     from kg.store import select
 
     due = {r["code"]: (r["text"], r.get("date")) for r in select(store, """SELECT ?code ?text ?date WHERE {
@@ -509,9 +514,7 @@ def test_deadlines_the_task_sentence_sets(tmp_path):
 def test_a_province_plan_with_units_parted_by_spaces(tmp_path):
     # 江南省…方案: the province is the jurisdiction (its units are 江南省's, not some city's); full-width
     # item numbers; (牵头单位:省发展改革委 省财政厅): reading removes the space, the list still names two
-    result, store = build_one(tmp_path, "plan_jiangnan_province.txt")
-    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
-    assert result.documents[0].counts["tasks"] == 6
+    result, store = build_clean(tmp_path, "plan_jiangnan_province.txt", 6)
     from kg.store import select
 
     assert select(store, "SELECT ?j ?i WHERE { ?d a gk:ResponsibilityPlan ; gk:jurisdiction ?j ; gk:issuer ?i }") == [
@@ -528,9 +531,7 @@ def test_a_province_plan_with_units_parted_by_spaces(tmp_path):
 def test_a_county_plan(tmp_path):
     # 青原县…分解: the county is the jurisdiction; labels with full-width colons after the sentence, no
     # brackets; towns (富田镇), 各乡(镇) and 团县委 are units
-    result, store = build_one(tmp_path, "plan_qingyuan_county.txt")
-    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
-    assert result.documents[0].counts["tasks"] == 5
+    result, store = build_clean(tmp_path, "plan_qingyuan_county.txt", 5)
     from kg.store import select
 
     assert select(store, "SELECT ?j WHERE { ?d a gk:ResponsibilityPlan ; gk:jurisdiction ?j }") == [{"j": "青原县"}]
@@ -544,15 +545,11 @@ def test_a_county_plan(tmp_path):
 def test_role_labels_each_in_a_sentence_of_its_own(tmp_path):
     # 牵头单位:X。配合单位:Y、Z。 on the line after the task: both sentences are the clause (before, the
     # lead's sentence was read as the task's and the item had no lead); (一) sections between parts and items
-    result, store = build_one(tmp_path, "plan_dongping_label_sentences.txt")
-    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
-    assert result.documents[0].counts["tasks"] == 4
+    result, store = build_clean(tmp_path, "plan_dongping_label_sentences.txt", 4)
     assert owners(store, "一.1") == [("co", "市发改委"), ("co", "市科技局"), ("lead", "市工信局")]
     assert owners(store, "一.2") == [("lead", "市工信局")]
     assert owners(store, "二.4") == [("co", "市教育局"), ("co", "市财政局"), ("lead", "市人社局")]
-    from kg.store import select
-
-    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    texts = task_texts(store)
     assert texts["一.1"] == "实施制造业重点产业链高质量发展行动,规模以上工业增加值增长7%。"
 
 
@@ -601,9 +598,7 @@ def test_a_spreadsheet_s_merged_role_cells(tmp_path):
 
 def test_a_decimal_outline(tmp_path):
     # parts "1 推动经济…" and items "1.1 地区…" (the space goes in reading): items coded 1.1, 2.2
-    result, store = build_one(tmp_path, "plan_beiyuan_decimal_outline.txt")
-    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
-    assert result.documents[0].counts["tasks"] == 4
+    result, store = build_clean(tmp_path, "plan_beiyuan_decimal_outline.txt", 4)
     assert owners(store, "1.1") == [("co", "市统计局"), ("lead", "市发改委")]
     assert owners(store, "2.2") == [("lead", "市教育局")]
     from kg.store import select
@@ -626,9 +621,7 @@ def test_a_plan_in_a_layout_not_read_says_so():
 def test_points_inside_items(tmp_path):
     # 1.扩大有效投资。 then (1)…(牵头单位:X) and (2)…(牵头单位:X;责任单位:Y) on lines of their own: each
     # point is a task (一.1(2)), headed by its item; before, (2) was dropped without a word
-    result, store = build_one(tmp_path, "plan_nanxi_points.txt")
-    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
-    assert result.documents[0].counts["tasks"] == 6
+    result, store = build_clean(tmp_path, "plan_nanxi_points.txt", 6)
     assert owners(store, "一.1(2)") == [("co", "各区政府"), ("lead", "市发改委")]
     assert owners(store, "一.2(2)") == [("co", "市文旅局"), ("lead", "市商务局")]
     from kg.store import select
@@ -668,9 +661,7 @@ def test_a_role_clause_after_a_whole_item_is_reported():
 def test_a_plan_that_lists_each_unit_s_tasks_under_it(tmp_path):
     # 一、市发展和改革委员会 heading its tasks (a 责任清单): the heading's unit leads each task under it; a
     # clause in the item adds its co-owners (配合单位:各区人民政府); a topic heading names no unit
-    result, store = build_one(tmp_path, "plan_xichuan_by_unit.txt")
-    assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
-    assert result.documents[0].counts["tasks"] == 5
+    result, store = build_clean(tmp_path, "plan_xichuan_by_unit.txt", 5)
     assert owners(store, "一.1") == [("lead", "市发改委")]
     assert owners(store, "一.2") == [("co", "各区人民政府"), ("lead", "市发改委")]
     assert owners(store, "二.4") == [("co", "市投促局"), ("lead", "市商务局")]
@@ -693,7 +684,7 @@ def test_saved_web_pages(tmp_path):
     assert [(d.kind, d.counts.get("tasks")) for d in result.documents] == [("news", None), ("plan", 2)]
     store = open_store(result.out_dir)
     assert owners(store, "一.1") == [("co", "市发改委"), ("co", "市文旅局"), ("lead", "市商务局")]
-    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    texts = task_texts(store)
     assert texts["一.2"] == "新开工亿元以上项目200个&完成投资1500亿元"  # &amp; decoded
     rows = select(store, """SELECT ?title ?date ?start ?end WHERE { ?a a gk:NewsArticle ; dcterms:title ?title ;
         dcterms:issued ?date . ?p a gk:Passage ; gk:text "该项目总投资50亿元。" ; gk:startOffset ?start ; gk:endOffset ?end }""")
@@ -725,9 +716,7 @@ def test_a_pdf(tmp_path, name):
     assert result.documents[0].kind == "plan"
     assert owners(store, "一.1") == [("co", "市发改委"), ("co", "市文旅局"), ("lead", "市商务局")]
     assert owners(store, "一.2") == [("co", "各区人民政府"), ("lead", "市发改委")]
-    from kg.store import select
-
-    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    texts = task_texts(store)
     if name == "plan_yunling_print.pdf":  # the line the page wrapped is joined again
         assert texts["一.1"].endswith("推动商贸流通企业数字化转型。") and owners(store, "二.3") == [("lead", "市人社局")]
 
@@ -760,9 +749,7 @@ def test_an_excel_workbook(tmp_path):
     assert result.exit_code == 0 and result.conforms, [d.problems for d in result.documents]
     assert result.documents[0].kind == "plan" and result.documents[0].counts["tasks"] == 3
     assert owners(store, "一.2") == owners(store, "一.1") == [("co", "市发改委"), ("co", "市文旅局"), ("lead", "市商务局")]
-    from kg.store import select
-
-    texts = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text }")}
+    texts = task_texts(store)
     assert texts["一.3"] == "新开工亿元以上项目200个,完成固定资产投资1500亿元"
 
 
