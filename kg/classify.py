@@ -124,8 +124,6 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     if not place_name(info.title, _CITY_END):
         province = _with_level(info.title, place_name(info.title, _TITLE_PROVINCE), ("省", "自治区")) or \
             _with_level(head, place_name(head, _PROVINCE_CONGRESS), ("省", "自治区"))
-    if province and detected == "district_report" and kind is None:
-        detected = info.kind = "city_report"  # 自治区第…届人民代表大会 reads like a district's congress
     city = None if province else place_name(head, _CITY_END) or most_named_place(text[:20000], _ANY_CITY_END)
     if city:
         info.jurisdiction = city + "市"
