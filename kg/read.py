@@ -359,11 +359,11 @@ def normalise(text: str) -> tuple[str, list[OffsetMap]]:
         for pattern, replacement in _HTML_STEPS:
             text, offset_map = rewrite(text, pattern, replacement)
             maps.append(offset_map)
+    # rewrites of one character for one (no map needed), each before the step they must precede
+    in_place = {_CSV_STEP: comma_separated_table, _GAP_STEP: protect_table_gaps}
     for index, (pattern, replacement) in enumerate(_STEPS):
-        if index == _CSV_STEP:
-            text = comma_separated_table(text)  # one for one: no map needed
-        if index == _GAP_STEP:
-            text = protect_table_gaps(text)  # one for one: no map needed
+        if index in in_place:
+            text = in_place[index](text)
         text, offset_map = rewrite(text, pattern, replacement)
         maps.append(offset_map)
     return text, maps
