@@ -17,25 +17,37 @@ KINDS = ("plan", "city_report", "district_report", "news")
 
 # an administrative name ends in 市/区 and is followed by the organ it names
 _CITY_END = re.compile(
-    r"市(?=人民政府|人大|政府|委|第[一二三四五六七八九十]+届|《政府工作报告》|(?:19|20)\d\d年|[\u4e00-\u9fff]{1,4}区(?:人民政府|第|(?:19|20)\d\d年))")
+    r"市(?=人民政府|人大|政府|委|第[一二三四五六七八九十]+届|《政府工作报告》|(?:19|20)\d\d年|[\u4e00-\u9fff]{1,8}[区县旗](?:人民政府|第|(?:19|20)\d\d年))")
 _ANY_CITY_END = re.compile(r"市(?![长场级民委区内外属直域])")
 _DISTRICT_END = re.compile(r"区(?=人民政府|第[一二三四五六七八九十]+届人民代表大会)")
-# a plan titled by its district or county (武昌区2026年…分解方案, 江岸区人民政府…分工方案, 青原县2026年…)
-# is the district's own
-_TITLE_DISTRICT = re.compile(r"[区县](?=(?:19|20)\d\d年|人民政府|政府)")
-# a document titled by its province (江南省2026年…分工方案, 江南省人民政府工作报告), or a report made to
-# its congress (在江南省第十四届人民代表大会…), is the province's; so with a county's
-_TITLE_PROVINCE = re.compile(r"(?:省|自治区)(?=(?:19|20)\d\d年|人民政府|政府|《政府工作报告》)")
+# what follows a jurisdiction's name in a title (武昌区2026年…, 江南省人民政府…, 阿拉善盟2026年…)
+# or in the line a report was made at (在青原县第十八届人民代表大会…); the level words are data
+# (kg/data/jurisdictions.yaml)
+_AFTER_TITLE = r"(?:19|20)\d\d年|人民政府|政府|行政公署|《政府工作报告》"
 _CONGRESS = r"第[一二三四五六七八九十]+届人民代表大会"
-_PROVINCE_CONGRESS = re.compile(f"(?:省|自治区)(?={_CONGRESS})")
-_COUNTY_CONGRESS = re.compile(f"县(?={_CONGRESS})")
 # characters that end a preceding phrase (…日在武汉市, 湖北省武汉市, 恩施州恩施市): a place name starts after one
-_STOP = set("在于日年月向对的和与及是为关了各全省市区州县—-") | set("，,。:：;；、()（）“”\"《》 \n\t")
+_STOP = set("在于日年月向对的和与及是为关了各全省市区州县盟旗—-") | set("，,。:：;；、()（）“”\"《》 \n\t")
 # characters no place name holds; 州, 关, 日, 和 end phrases but are in names too (广州, 韶关, 日照, 和田)
 _NOT_IN_NAME = _STOP - set("日和关全州")
 _DATE = re.compile(r"(20\d\d|19\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)\s*年")
 _CITY_ABBREVIATION = re.compile(r"^([\u4e00-\u9fff])政[\[〔(]\d{4}[\]〕)]")
+
+
+@lru_cache(maxsize=None)
+def _levels() -> dict:
+    return read_yaml("jurisdictions.yaml")
+
+
+@lru_cache(maxsize=None)
+def _level_pattern(tiers: tuple[str, ...], after: str, congress: bool = False) -> re.Pattern:
+    """The level words of ``tiers`` (longest first) followed by ``after``; with ``congress``, only
+    the levels that hold a people's congress."""
+    levels = [word for tier in tiers for word in _levels()[tier]]
+    if congress:
+        levels = [word for word in levels if word in _levels()["with_congress"]]
+    words = "|".join(sorted(levels, key=len, reverse=True))
+    return re.compile(f"(?:{words})(?={after})")
 
 
 @lru_cache(maxsize=None)
@@ -120,31 +132,26 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     head = text[:3000]
     info = DocumentInfo(kind=detected, kind_forced=kind is not None)
     info.title = _title(head)
-    province = None
+    region, tier = None, ""
     if not place_name(info.title, _CITY_END):
-        province = _with_level(info.title, place_name(info.title, _TITLE_PROVINCE), ("省", "自治区")) or \
-            _with_level(head, place_name(head, _PROVINCE_CONGRESS), ("省", "自治区"))
-    city = None if province else place_name(head, _CITY_END) or most_named_place(text[:20000], _ANY_CITY_END)
-    if city:
-        info.jurisdiction = city + "市"
+        region, tier = _region(info.title, head)
+    city = None if region else place_name(head, _CITY_END) or most_named_place(text[:20000], _ANY_CITY_END)
+    info.jurisdiction = city + "市" if city else region or ""
     district = place_name(head, _DISTRICT_END) if detected == "district_report" else None
     district = district and district + "区"
     if not district and detected in ("city_report", "district_report"):
-        county = place_name(head, _COUNTY_CONGRESS)
-        district = county and county + "县"
+        district = place_with_level(head, _level_pattern(("county",), _CONGRESS, congress=True))
     plan_district = _titled_district(info.title) if detected == "plan" else None
-    if province:
-        # a province's own document: its units (省发展改革委) are the province's, never a city's it names
-        info.jurisdiction = province
-        info.issuer = info.jurisdiction + "人民政府"
-    elif plan_district or district:
+    if tier != "province" and (plan_district or district):
         # a district's (or county's) own document: its units (区发改局, 县财政局) and its figures (地区生产总值)
         # are the district's, not the city's, so the district is its jurisdiction
         name = plan_district or district
         info.jurisdiction = (info.jurisdiction or _city_of_district(name)) + name
-        info.issuer = info.jurisdiction + "人民政府"
-    elif info.jurisdiction:
-        info.issuer = info.jurisdiction + "人民政府"
+    # a province's or prefecture's own document: its units (省发展改革委, 州财政局) are its own,
+    # never those of a city it names
+    if info.jurisdiction:
+        organ = next((o for level, o in _levels()["government"].items() if info.jurisdiction.endswith(level)), "人民政府")
+        info.issuer = info.jurisdiction + organ
     info.date = issue_date(text[:6000])
     info.years = sorted({int(y) for y in _YEAR.findall(info.title)}) or \
         sorted({int(y) for y in _YEAR.findall(head)})[:3]
@@ -174,23 +181,37 @@ def _describe_feed(info: DocumentInfo, text: str) -> None:
 
 
 def _titled_district(title: str) -> str | None:
-    """The district or county a plan's title names, with its 区/县 (青原县2026年… -> 青原县).
+    """The district or county a plan's title names, with its level (青原县2026年… -> 青原县).
 
     >>> _titled_district("武昌区2026年政府工作报告重点任务分解方案"), _titled_district("青原县2026年政府工作报告目标任务分解")
     ('武昌区', '青原县')
+    >>> _titled_district("鄂尔多斯市达拉特旗2026年重点任务分解方案")
+    '达拉特旗'
     """
-    return _with_level(title, place_name(title, _TITLE_DISTRICT), ("区", "县"))
+    return place_with_level(title, _level_pattern(("county",), _AFTER_TITLE))
 
 
-def _with_level(text: str, name: str | None, levels: tuple[str, ...]) -> str | None:
-    """``name`` with the level word that follows it in ``text`` (广西壮族 -> 广西壮族自治区), longest first.
+def _region(title: str, head: str) -> tuple[str | None, str]:
+    """``(name, tier)`` of the province or prefecture a title names (江南省2026年…, 阿拉善盟2026年…,
+    恩施土家族苗族自治州人民政府…), else of the one whose congress a report was made to.
 
-    >>> _with_level("广西壮族自治区2026年政府工作报告", "广西壮族", ("省", "自治区")), _with_level("x", None, ("省",))
-    ('广西壮族自治区', None)
+    >>> _region("广西壮族自治区2026年政府工作报告分工方案", ""), _region("阿拉善盟阿拉善左旗2026年任务分解", "")
+    (('广西壮族自治区', 'province'), ('阿拉善盟', 'prefecture'))
+    >>> _region("政府工作报告", "在恩施土家族苗族自治州第九届人民代表大会第五次会议上"), _region("武汉市2026年…", "")
+    (('恩施土家族苗族自治州', 'prefecture'), (None, ''))
     """
-    if name is None:
-        return None
-    return next((name + level for level in sorted(levels, key=len, reverse=True) if name + level in text), None)
+    for tier in ("province", "prefecture"):
+        # a prefecture's county-level part may follow it (阿拉善盟阿拉善左旗2026年…)
+        after = _AFTER_TITLE if tier == "province" else \
+            rf"{_AFTER_TITLE}|[\u4e00-\u9fff]{{1,8}}(?:旗|县)(?:人民政府|(?:19|20)\d\d年)"
+        name = place_with_level(title, _level_pattern((tier,), after))
+        if name:
+            return name, tier
+    for tier in ("province", "prefecture"):
+        name = place_with_level(head, _level_pattern((tier,), _CONGRESS, congress=True))
+        if name:
+            return name, tier
+    return None, ""
 
 
 def _city_of_district(name: str) -> str:
@@ -211,9 +232,28 @@ def place_name(text: str, end_pattern: re.Pattern) -> str | None:
     >>> [place_name(t, _CITY_END) for t in ("郑州市人民政府文件", "广东省韶关市人民政府", "湖北省恩施州恩施市人民政府")]
     ['郑州', '韶关', '恩施']
     """
+    found = _place(text, end_pattern)
+    return found and found[0]
+
+
+def place_with_level(text: str, end_pattern: re.Pattern) -> str | None:
+    """The place ``end_pattern`` finds with the level word it found after it (广西壮族自治区).
+
+    >>> place_with_level("莫力达瓦达斡尔族自治旗2026年…", _level_pattern(("county",), _AFTER_TITLE))
+    '莫力达瓦达斡尔族自治旗'
+    """
+    found = _place(text, end_pattern)
+    return found and found[0] + found[1]
+
+
+def _place(text: str, end_pattern: re.Pattern) -> tuple[str, str] | None:
+    """``(name, level word)`` of the first place ``end_pattern`` finds (see :func:`place_name`)."""
+    limits = _levels()["longest_name"]
     for match in end_pattern.finditer(text):
         end = match.start()
-        for length in (4, 3, 2, 1):
+        longest = next((n for prefix, n in limits.items() if prefix != "default" and match.group(0).startswith(prefix)),
+                       limits["default"])
+        for length in range(longest, 0, -1):
             start = end - length
             if start < 0:
                 continue
@@ -222,7 +262,7 @@ def place_name(text: str, end_pattern: re.Pattern) -> str | None:
                 continue
             if start == 0 or text[start - 1] in _STOP or not ("\u4e00" <= text[start - 1] <= "\u9fff"):
                 if length >= 2 or end_pattern is _DISTRICT_END:
-                    return name
+                    return name, match.group(0)
     return None
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from .datafiles import read_yaml
 from .model import DocumentInfo, PlanExtraction, Quantity, Unit
 from .ns import GK, ID, ORG, PREFIXES
 from .read import SourceText
@@ -117,24 +119,37 @@ def describe_document(sink: QuadSink, doc: ox.NamedNode, source: SourceText, inf
 UNKNOWN_JURISDICTION = "未知"  # the path segment of a unit, district, project or company of no known city
 
 
-_CITY_AND_DISTRICT = re.compile(r"(.+?市)(.+[区县])")
+@lru_cache(maxsize=None)
+def _namespaces() -> tuple[list[re.Pattern], tuple[str, ...]]:
+    """Patterns of a city or prefecture followed by its district or county (武汉市武昌区,
+    阿拉善盟阿拉善左旗), 市 first; and the level words of a jurisdiction that is its own namespace."""
+    levels = read_yaml("jurisdictions.yaml")
+    counties = "|".join(sorted(levels["county"], key=len, reverse=True))
+    parents = ["市"] + sorted(levels["prefecture"], key=len, reverse=True)
+    patterns = [re.compile(f"(.+?{parent})(.+(?:{counties}))") for parent in parents]
+    own = ("市", *levels["province"], *levels["prefecture"], *(c for c in levels["county"] if c != "区"))
+    return patterns, own
 
 
 def city_of(jurisdiction: str) -> str:
     """The city of a jurisdiction: the namespace of the districts, projects and companies a
     document names, which a district's documents share with their city's.
 
-    A province or a county of no known city is its own namespace.
+    A province, a prefecture (自治州, 盟), or a county of no known city is its own namespace.
 
     >>> city_of("武汉市武昌区"), city_of("济南市市中区"), city_of("武汉市"), city_of("武侯区"), city_of("")
     ('武汉市', '济南市', '武汉市', '', '')
-    >>> city_of("江南省"), city_of("青原县"), city_of("吉安市青原县")
-    ('江南省', '青原县', '吉安市')
+    >>> city_of("江南省"), city_of("青原县"), city_of("吉安市青原县"), city_of("杭州市西湖区")
+    ('江南省', '青原县', '吉安市', '杭州市')
+    >>> city_of("阿拉善盟阿拉善左旗"), city_of("恩施土家族苗族自治州"), city_of("达拉特旗")
+    ('阿拉善盟', '恩施土家族苗族自治州', '达拉特旗')
     """
-    match = _CITY_AND_DISTRICT.fullmatch(jurisdiction)
-    if match:
-        return match.group(1)
-    return jurisdiction if jurisdiction.endswith(("市", "省", "县", "自治区")) else ""
+    patterns, own = _namespaces()
+    for pattern in patterns:
+        match = pattern.fullmatch(jurisdiction)
+        if match:
+            return match.group(1)
+    return jurisdiction if jurisdiction.endswith(own) else ""
 
 
 def jurisdiction_of_iri(node_iri: str) -> str:

@@ -542,6 +542,32 @@ def test_a_county_plan(tmp_path):
                                             ("lead", "县人社局")])
 
 
+def test_an_autonomous_prefectures_plan(tmp_path):
+    # 清江土家族苗族自治州…方案: the prefecture (a name of ten characters before its level) is the
+    # jurisdiction, not 清江市, a city the plan names; 州发改委 is its unit
+    result, store = build_clean(tmp_path, "plan_qingjiang_prefecture.txt", 4)
+    from kg.store import select
+
+    assert select(store, "SELECT ?j ?i WHERE { ?d a gk:ResponsibilityPlan ; gk:jurisdiction ?j ; gk:issuer ?i }") == [
+        {"j": "清江土家族苗族自治州", "i": "清江土家族苗族自治州人民政府"}]
+    assert owners(store, "一.1") == [("co", "各县市人民政府"), ("co", "州统计局"), ("lead", "州发改委")]
+    assert owners(store, "二.4") == [("co", "州财政局"), ("co", "清江市人民政府"), ("co", "白岩市人民政府"),
+                                     ("lead", "州发改委")]
+    places = {r["j"] for r in select(store, "SELECT DISTINCT ?j WHERE { ?u a gk:Unit ; gk:jurisdiction ?j }")}
+    assert places == {"清江土家族苗族自治州"}
+
+
+def test_a_banners_plan_under_its_league(tmp_path):
+    # 白云盟白云左旗…: the banner (旗, a county's level) of its league (盟) is the jurisdiction; 旗人社局 is
+    # its unit, and 旗财政局 旗民政局 parted by a space are two
+    result, store = build_clean(tmp_path, "plan_baiyun_league_banner.txt", 3)
+    from kg.store import select
+
+    assert select(store, "SELECT ?j WHERE { ?d a gk:ResponsibilityPlan ; gk:jurisdiction ?j }") == [
+        {"j": "白云盟白云左旗"}]
+    assert owners(store, "一.2") == [("co", "旗民政局"), ("co", "旗财政局"), ("lead", "旗人社局")]
+
+
 def test_role_labels_each_in_a_sentence_of_its_own(tmp_path):
     # 牵头单位:X。配合单位:Y、Z。 on the line after the task: both sentences are the clause (before, the
     # lead's sentence was read as the task's and the item had no lead); (一) sections between parts and items

@@ -249,3 +249,15 @@ def test_an_autonomous_region_s_reports():
                     ("广西壮族自治区", "城镇新增就业"): (35, 36.1, "met")}
     kinds = {row["kind"] for row in select(store, "SELECT ?kind WHERE { ?d a gk:Document ; a ?kind }")}
     assert "https://w3id.org/govkg/ontology#CityReport" in kinds and "https://w3id.org/govkg/ontology#DistrictReport" not in kinds
+
+
+def test_an_autonomous_prefectures_and_a_banners_reports():
+    # made to 清江土家族苗族自治州第九届… and 达尔罕旗第十八届人民代表大会: each is the jurisdiction of its
+    # promises and results; 全州/全旗 say where, not what
+    store = store_of("report_qingjiang_prefecture_2030.txt", "report_qingjiang_prefecture_2031.txt",
+                     "report_darhan_banner_2030.txt", "report_darhan_banner_2031.txt")
+    rows = {(r["jurisdiction"], r["indicator"]): (r["target_value"], r["actual_value"], r["status"]) for r in track(store)}
+    assert rows == {("清江土家族苗族自治州", "地区生产总值增长"): (6.5, 5.8, "missed"),
+                    ("清江土家族苗族自治州", "城镇新增就业"): (1.6, 1.72, "met"),
+                    ("达尔罕旗", "地区生产总值增长"): (6, 5.6, "missed"),
+                    ("达尔罕旗", "城镇新增就业"): (1500, 1800, "met")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..datafiles import read_yaml
 from ..model import UnitMention
 
 OPEN = "〈<(《【"
@@ -28,8 +29,9 @@ _MEMBERS_PREFIX = re.compile(r"^(含|包含|包括|其中)")
 _TRAILING = re.compile(r"(等单位|等部门|等有关单位|等)$")
 _LEADING = re.compile(r"^(和|及|以及|与)")
 _SAME_BELOW = re.compile(r"[,，;；]?\s*(下同|以下同)\s*$")
-# a unit's name starting with its level (省财政厅, 市商务局); 市场/市政/区域… start words, not units
-_LEVEL = r"(?:省|市|县|区)(?!场|政|容|域|级|属|内|外)"
+# a unit's name starting with its level (省财政厅, 市商务局, 州发改委: kg/data/jurisdictions.yaml);
+# 市场/市政/区域/旗舰… start words, not units
+_LEVEL = f"(?:{'|'.join(read_yaml('jurisdictions.yaml')['unit_levels'])})(?!场|政|容|域|级|属|内|外|舰)"
 # the start of a unit's name after another's in a list whose separating spaces reading removed
 # (省发展改革委 省财政厅 -> 省发展改革委省财政厅)
 _NEXT_UNIT = re.compile(f"{_LEVEL}|团[省市县区]|各(?!部门|单位|有关|相关|成员|处室|科室)")
@@ -173,7 +175,7 @@ def heading_units(title: str) -> list[UnitMention]:
 def split_joined(name: str) -> list[str]:
     """The units of a name that is several joined (a list parted by spaces, which reading removes
     between Chinese characters): each part ends as an organisation does and the next starts with
-    a level (省, 市, 县, 区, 各). A part is at least three characters: 市委市政府督查室 is one name.
+    a level (省, 市, 州, 盟, 旗, 县, 区, 各). A part is at least three characters: 市委市政府督查室 is one name.
 
     >>> split_joined("省发展改革委省财政厅"), split_joined("市委宣传部市文旅局团市委")
     (['省发展改革委', '省财政厅'], ['市委宣传部', '市文旅局', '团市委'])
@@ -181,6 +183,8 @@ def split_joined(name: str) -> list[str]:
     (['市委市政府督查室'], ['市交通运输局市政工程处'], ['县市场监管局'])
     >>> split_joined("市人民政府各部门"), split_joined("市发改委各区人民政府"), split_joined("街道社区卫生服务中心")
     (['市人民政府各部门'], ['市发改委', '各区人民政府'], ['街道社区卫生服务中心'])
+    >>> split_joined("盟发展改革委盟财政局"), split_joined("黔东南州发改委")
+    (['盟发展改革委', '盟财政局'], ['黔东南州发改委'])
     """
     for match in _NEXT_UNIT.finditer(name, 3):
         head, rest = name[:match.start()], name[match.start():]
