@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from .extract.units import heading_units
 from .extract.roles import (deadline_columns, first_colon, is_role_sentence, lead_marker_pattern,
-                           role_label_pattern, role_word_pattern, table_columns)
+                           other_label_pattern, role_label_pattern, role_word_pattern, table_columns)
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem, UnitMention
 from .numerals import chinese_to_int
 from .read import GAP, SourceText
@@ -107,9 +107,17 @@ def iter_lines(text: str):
 
 
 def join_wrapped(previous: str, continuation: str) -> str:
-    """Join a wrapped line: Chinese needs no space, Latin words do."""
+    """Join a wrapped line: Chinese needs no space, Latin words do, and so does a line that opens
+    with a role label (…20万亩 / 牵头单位:X, each label on a line of its own): the space is the
+    boundary a label opens its clause after, where the line break was.
+
+    >>> join_wrapped("新建改造高标准农田20万亩", "牵头单位:州农业农村局"), join_wrapped("建设", "5G基站")
+    ('新建改造高标准农田20万亩 牵头单位:州农业农村局', '建设5G基站')
+    """
     if previous and continuation and previous[-1].isascii() and previous[-1].isalnum() \
             and continuation[0].isascii() and continuation[0].isalnum():
+        return previous + " " + continuation
+    if previous and previous[-1] not in _CLAUSE_BOUNDARY and role_label_pattern().match(continuation):
         return previous + " " + continuation
     return previous + continuation
 
@@ -248,6 +256,15 @@ _CLAUSE_BOUNDARY = "。;,: \t—【"  # — : ……建设。——责任单位:
 def _depth(text: str, position: int) -> int:
     """How many brackets are open at ``position``."""
     return text.count("(", 0, position) - text.count(")", 0, position)
+
+
+def _continues_label_run(text: str, line: str) -> bool:
+    """Whether ``line`` is one more label of the run closing ``text`` outside brackets, each label a
+    sentence on a line of its own (…20万亩。/ 牵头单位:X。/ 责任单位:Y。/ 完成时限:…。)."""
+    found = find_role_clause(text)
+    if found is None or found.bracketed or found.leading or found.sentence is not None:
+        return False
+    return bool(role_label_pattern().match(line) or other_label_pattern().match(line))
 
 
 def _has_open_role_clause(text: str) -> bool:
@@ -626,7 +643,8 @@ def segment_plan(source: SourceText) -> PlanStructure:
             problems.append(Problem(source.line_of(content_start),
                                     f"item {item_match.group(1)} out of order: read as the text of the block above"))
         if current is not None and current.kind in ("item", "point", "paren", "sub", "part"):
-            if current.kind in ("item", "point", "paren") and is_complete(current.text):
+            if current.kind in ("item", "point", "paren") and is_complete(current.text) \
+                    and not _continues_label_run(current.text, line):
                 close(current, start)
                 current = None
                 if find_role_clause(line) is not None:  # units named after a whole item: say so, never drop them

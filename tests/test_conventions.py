@@ -827,3 +827,83 @@ def test_a_word_document_numbered_by_word():
     assert [(t.item.code, [u.name for u in t.roles.leads]) for t in extraction.tasks] == [
         ("一.1", ["市商务局"]), ("一.2", ["市发展改革委"]), ("二.1", ["市人力资源社会保障局"])]
     assert extraction.problems == []
+
+
+def test_inline_clauses_opened_by_you_and_closed_by_the_tasks_time(tmp_path):
+    # (由市发改委牵头,市统计局、市财政局配合,2025年12月底前完成): 由 is no part of the lead's name, and the
+    # closing time (or 长期坚持) is the task's deadline, never a unit
+    result, store = build_clean(tmp_path, "plan_jingmen_inline_times.txt", 6)
+    from kg.store import select
+
+    assert result.documents[0].problems == []
+    assert owners(store, "一.1") == [("co", "市统计局"), ("co", "市财政局"), ("lead", "市发改委")]
+    assert owners(store, "二.5") == [("lead", "市教育局")]
+    due = {r["code"]: (r["text"], r.get("date")) for r in select(
+        store, "SELECT ?code ?text ?date WHERE { ?t gk:code ?code ; gk:deadlineText ?text OPTIONAL { ?t gk:deadline ?date } }")}
+    assert due == {"一.1": ("2025年12月底前", "2025-12-31"), "一.2": ("长期坚持", None), "一.3": ("持续推进", None),
+                   "二.4": ("2025年6月底前", "2025-06-30"), "二.5": ("2025年9月底前", "2025-09-30")}
+    names = {r["name"] for r in select(store, "SELECT ?name WHERE { ?u a gk:Unit ; rdfs:label ?name }")}
+    assert not {name for name in names if name.startswith("由") or "完成" in name or name in ("长期坚持", "持续推进")}
+
+
+def test_a_lead_marker_after_a_unit_not_listed_first(tmp_path):
+    # 市经信局、市发改委(牵头)、市商务局: the unit before (牵头) leads, not its run; (配合) marks a co-owner and
+    # is no part of its name; (双牵头), like (并列牵头), closes a run of joint leads
+    result, store = build_clean(tmp_path, "plan_shiyan_lead_markers.txt", 6)
+    assert owners(store, "一.1") == [("co", "市商务局"), ("co", "市经信局"), ("lead", "市发改委")]
+    assert owners(store, "一.2") == [("co", "市自然资源和规划局"), ("lead", "市林业局")]
+    assert owners(store, "一.3") == [("co", "市生态环境局"), ("co", "市经信局"), ("lead", "市发改委")]
+    assert owners(store, "二.5") == [("co", "市商务局"), ("co", "市财政局"), ("lead", "市文旅局")]
+    assert owners(store, "二.6") == [("co", "各县市区政府"), ("lead", "市发改委"), ("lead", "市文旅局")]
+
+
+def test_units_parted_by_slashes_and_conjunctions_and_a_supervising_unit(tmp_path):
+    # 市经信局/市科技局, 市经信局及各区人民政府, 市财政局和市自然资源规划局 name two units each (市发展和改革委员会
+    # one); 督办单位 supervises: neither it nor the units it names own the task; X指导 co-owns
+    result, store = build_clean(tmp_path, "plan_suizhou_separators.txt", 6)
+    from kg.store import select
+
+    assert owners(store, "一.1") == [("co", "市生态环境局"), ("co", "市自然资源和规划局"), ("lead", "市发改委")]
+    assert owners(store, "一.2") == [("co", "市市场监管局"), ("co", "市财政局"), ("lead", "市科技局"), ("lead", "市经信局")]
+    assert owners(store, "一.3") == [("co", "各区人民政府"), ("co", "市经信局"), ("lead", "市数据局")]
+    assert owners(store, "二.4") == [("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市教育局")]
+    assert owners(store, "二.5") == [("co", "市应急局"), ("co", "市经信局"), ("lead", "各区人民政府")]  # its gazetteer name
+    assert owners(store, "二.6") == [("co", "市交通运输局"), ("co", "市农业农村局"), ("lead", "市发改委")]  # 市发展和改革委员会
+    names = {r["name"] for r in select(store, "SELECT ?name WHERE { ?u a gk:Unit ; rdfs:label ?name }")}
+    assert not names & {"市政府督查室", "市纪委监委", "督办单位"}
+
+
+def test_a_plan_titled_task_list(tmp_path):
+    # …重点工作任务清单 with inline (X牵头,Y配合) clauses is a plan
+    result, store = build_clean(tmp_path, "plan_xiaogan_task_list.txt", 6)
+    assert result.documents[0].kind == "plan"
+    assert owners(store, "一.3") == [("co", "孝感海关"), ("lead", "市商务局")]
+
+
+def test_role_labels_on_lines_of_their_own_after_a_task_without_a_full_stop(tmp_path):
+    # 1.新建改造高标准农田20万亩 / 牵头单位:州农业农村局 / 责任单位:… / 完成时限:… each on a line of its own, no
+    # 。 anywhere (item 4 even puts each label's units on the next line): every item is a task, its text
+    # the task alone
+    result, store = build_clean(tmp_path, "plan_enshi_label_lines.txt", 4)
+    assert result.documents[0].problems == []
+    assert task_texts(store) == {"一.1": "新建改造高标准农田20万亩", "一.2": "茶叶综合产值增长10%",
+                                 "二.3": "新改建农村公路800公里", "二.4": "建成恩施机场改扩建工程"}
+    assert owners(store, "一.1") == [("co", "各县市人民政府"), ("co", "州自然资源和规划局"), ("co", "州财政局"),
+                                     ("lead", "州农业农村局")]
+    assert owners(store, "二.4") == [("co", "州交通运输局"), ("co", "恩施市人民政府"), ("lead", "州发改委")]
+    # and where the other items close with a bracketed clause, the one whose labels follow on the next
+    # line keeps its lead: 市交通运输局, not the co-owner after it
+    result, store = build_clean(tmp_path / "mixed", "plan_enshi_mixed_clauses.txt", 3)
+    assert owners(store, "一.3") == [("co", "各县市人民政府"), ("lead", "市交通运输局")]
+    assert task_texts(store)["一.3"] == "新改建农村公路800公里"
+
+
+def test_role_labels_each_a_sentence_on_a_line_of_its_own(tmp_path):
+    # …20万亩。/ 牵头单位:市农业农村局。/ 责任单位:市财政局、…。/ 完成时限:2025年12月底前。: one run of labels
+    result, store = build_clean(tmp_path, "plan_enshi_label_sentences.txt", 2)
+    from kg.store import select
+
+    assert result.documents[0].problems == []
+    assert owners(store, "一.1") == [("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市农业农村局")]
+    due = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:deadlineText ?text }")}
+    assert due == {"一.1": "2025年12月底前", "一.2": "长期坚持"}

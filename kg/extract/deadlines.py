@@ -55,6 +55,26 @@ def find_deadline(clause: str) -> str | None:
     return value or None
 
 
+def find_time_in_clause(clause: str, year: int | None = None) -> str | None:
+    """The time an inline role clause gives in a piece of its own, without a label: a time as a
+    task's sentence sets one, or a standing time of kg/data/roles.yaml (长期坚持).
+
+    >>> find_time_in_clause("由市发改委牵头,市统计局配合,2025年12月底前完成"), find_time_in_clause("X牵头,Y配合,长期坚持")
+    ('2025年12月底前', '长期坚持')
+    >>> find_time_in_clause("市发改委牵头,各区人民政府配合") is None
+    True
+    """
+    standing = set(read_yaml("roles.yaml")["standing_times"])
+    for piece in re.split(r"[,，;；]", clause):
+        piece = piece.strip(" 。.")
+        if piece in standing:
+            return piece
+        found = find_deadline_in_text(piece, year)
+        if found:
+            return found
+    return None
+
+
 @lru_cache(maxsize=None)
 def _in_text_pattern() -> re.Pattern:
     """Deadlines in a task's sentence, by the words of kg/data/deadlines.yaml around a time."""

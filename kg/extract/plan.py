@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import PlanExtraction, Problem, Roles, Task, UnitMention
 from ..read import SourceText
 from ..segment import segment_plan
-from .deadlines import deadline_date, find_deadline, find_deadline_in_text
+from .deadlines import deadline_date, find_deadline, find_deadline_in_text, find_time_in_clause
 from .quantities import read_quantities
 from .roles import find_lead_rule, read_roles, with_role_sentence
 
@@ -49,7 +49,8 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
         for quantity in targets:
             quantity.start = item.to_document(item.body_start + quantity.start)
             quantity.end = item.to_document(item.body_start + quantity.end - 1) + 1
-        deadline = (item.role_clause and find_deadline(item.role_clause)) or find_deadline_in_text(item.body, year)
+        deadline = (item.role_clause and (find_deadline(item.role_clause) or find_time_in_clause(item.role_clause, year))) \
+            or find_deadline_in_text(item.body, year)
         tasks.append(Task(item=item, roles=roles, targets=targets, deadline=deadline,
                           deadline_date=deadline_date(deadline, year) if deadline else None))
     if not tasks:  # never silent: a plan in a layout not read yet gives nothing, and says so

@@ -53,10 +53,15 @@ def role_label_pattern() -> re.Pattern:
 
 @lru_cache(maxsize=None)
 def lead_marker_pattern() -> re.Pattern:
-    """``(牵头)``, ``(并列牵头)`` …: a lead marker after a unit, with its brackets."""
-    markers = sorted(_config()[0]["lead_markers"], key=len, reverse=True)
+    """``(牵头)``, ``(并列牵头)`` …: a lead marker after a unit, with its brackets (group 1: the marker)."""
+    return _marker_pattern("lead_markers")
+
+
+@lru_cache(maxsize=None)
+def _marker_pattern(key: str) -> re.Pattern:
+    markers = sorted(_config()[0][key], key=len, reverse=True)
     # (牵头), 〔牵头〕, [牵头]: whichever brackets the document uses (【牵头单位】 is a label, not a marker)
-    return re.compile(r"[(〔\[]\s*(?:" + "|".join(map(re.escape, markers)) + r")\s*[)〕\]]")
+    return re.compile(r"[(〔\[]\s*(" + "|".join(map(re.escape, markers)) + r")\s*[)〕\]]")
 
 
 @lru_cache(maxsize=None)
@@ -165,20 +170,25 @@ def with_role_sentence(roles: Roles, sentence: str, rule: LeadRule, offset: int 
                  roles.problems + more.problems)
 
 
-def _blank_lead_markers(clause: str) -> tuple[str, list[int]]:
-    """The clause with each ``(牵头)`` after a unit blanked out (offsets kept), and where each was."""
-    marks = [match.start() for match in lead_marker_pattern().finditer(clause)]
-    blanked = lead_marker_pattern().sub(lambda match: " " * len(match.group(0)), clause)
-    return blanked, marks
+def _blank_lead_markers(clause: str) -> tuple[str, list[tuple[int, bool]]]:
+    """The clause with each ``(牵头)`` and ``(配合)`` after a unit blanked out (offsets kept), and
+    where each lead marker was, with whether it is a joint one (``(并列牵头)``)."""
+    joint = set(_config()[0]["joint_lead_markers"])
+    marks = [(match.start(), match.group(1) in joint) for match in lead_marker_pattern().finditer(clause)]
+    for pattern in (lead_marker_pattern(), _marker_pattern("support_markers")):
+        clause = pattern.sub(lambda match: " " * len(match.group(0)), clause)
+    return clause, marks
 
 
-def _marked_leads(roles: Roles, clause: str, marks: list[int], offset: int) -> Roles:
-    """The units a ``(牵头)`` follows lead; every other unit of the clause co-owns.
+def _marked_leads(roles: Roles, clause: str, marks: list[tuple[int, bool]], offset: int) -> Roles:
+    """The unit a ``(牵头)`` follows leads; every other unit of the clause co-owns.
 
-    A marker closes a run of units joined by ``、`` (``X、Y(并列牵头),Z``: X and Y lead).
+    A joint marker closes a run of units joined by ``、`` (``X、Y(并列牵头),Z``: X and Y lead);
+    a plain one only the unit before it (``X、Y(牵头)、Z``: Y leads).
     """
     mentions = sorted(roles.leads + roles.co_owners, key=lambda m: m.start)
-    runs = [(max(clause.rfind(c, 0, mark) for c in _GROUP_SEPARATORS) + 1, mark) for mark in marks]
+    runs = [(max(clause.rfind(c, 0, mark) for c in _GROUP_SEPARATORS + ("" if joint else "、")) + 1, mark)
+            for mark, joint in marks]
     leads, co_owners = [], []
     for mention in mentions:
         start, end = mention.start - offset, mention.end - offset
@@ -278,6 +288,8 @@ def _read_inline(clause, offset, marked: bool = False) -> Roles:
         if verb_role == "sole" and led:
             verb_role = "support"
         units = read_unit_list(piece, offset + start)
+        if verb_role is None and (leads or co_owners) and not any(looks_like_unit(u.name) for u in units):
+            continue  # (X牵头,Y配合,2025年12月底前完成): the task's time (kg.extract.deadlines), not a unit
         if verb_role in ("lead", "sole") or (verb_role is None and not leads):
             leads.extend(units)
             if verb_role is None and not marked:

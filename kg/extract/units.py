@@ -15,7 +15,7 @@ from ..model import UnitMention
 
 OPEN = "〈<(《【"
 CLOSE = "〉>)》】"
-SEPARATORS = "、,，;；"
+SEPARATORS = "、,，;；/"  # 市经信局/市科技局 as well
 
 # what ends the name of an organisation; a list element without one is "bare" shorthand
 _ORG_SUFFIX = re.compile(
@@ -27,7 +27,10 @@ _PLACE_MARKER = re.compile(r"(新区|开发区|经开区|高新区|风景区|区
 _NOT_PLACE = re.compile(r"^(市|省|各|有关|相关)|部门|单位|政府|成员")
 _MEMBERS_PREFIX = re.compile(r"^(含|包含|包括|其中)")
 _TRAILING = re.compile(r"(等单位|等部门|等有关单位|等)$")
-_LEADING = re.compile(r"^(和|及|以及|与)")
+# a list's connecting word before a name, and 由 of (由市发改委牵头,…)
+_LEADING = re.compile(r"^(和|及|以及|与|由)")
+# a connecting word between two names of one list element (市经信局及各区人民政府)
+_CONJUNCTION = re.compile(r"以及|及|和|与")
 _SAME_BELOW = re.compile(r"[,，;；]?\s*(下同|以下同)\s*$")
 # a unit's name starting with its level (省财政厅, 市商务局, 州发改委: kg/data/jurisdictions.yaml);
 # 市场/市政/区域/旗舰… start words, not units
@@ -193,6 +196,22 @@ def split_joined(name: str) -> list[str]:
     return [name]
 
 
+def split_conjoined(name: str) -> list[str]:
+    """The units of a name that is two joined by 及, 以及, 和 or 与: the part before ends as an
+    organisation does and the part after is a unit's name. 和 inside a name stays.
+
+    >>> split_conjoined("市经信局及各区人民政府"), split_conjoined("市财政局和市自然资源规划局")
+    (['市经信局', '各区人民政府'], ['市财政局', '市自然资源规划局'])
+    >>> split_conjoined("市发展和改革委员会"), split_conjoined("市卫健委及有关部门"), split_conjoined("市科技和经信局")
+    (['市发展和改革委员会'], ['市卫健委', '有关部门'], ['市科技和经信局'])
+    """
+    for match in _CONJUNCTION.finditer(name, 2):
+        head, rest = name[:match.start()], name[match.end():]
+        if len(rest) >= 3 and org_suffix(head) not in ("", *_WEAK_ENDINGS) and looks_like_unit(rest):
+            return [head] + split_conjoined(rest)
+    return [name]
+
+
 def read_unit_list(text: str, offset: int = 0) -> list[UnitMention]:
     """Every unit named in a list, in order, with offsets (``offset`` + position in ``text``).
 
@@ -216,7 +235,10 @@ def read_unit_list(text: str, offset: int = 0) -> list[UnitMention]:
                 mention.host = clean_name(bracket)
         if not mention.name:
             continue
-        *joined, mention.name = split_joined(mention.name)
+        leading = _LEADING.match(re.sub(r"\s+", "", name))
+        if leading:  # the name starts after 由, 及 …
+            mention.start += len(leading.group(0))
+        *joined, mention.name = [part for whole in split_conjoined(mention.name) for part in split_joined(whole)]
         for part in joined:  # 省发展改革委 省财政厅: one element of the list, two units
             mentions.append(UnitMention(name=part, start=mention.start, end=mention.start + len(part)))
             mention.start += len(part)
