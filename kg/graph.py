@@ -131,6 +131,19 @@ def _namespaces() -> tuple[list[re.Pattern], tuple[str, ...]]:
     return patterns, own
 
 
+def task_key(item) -> str:
+    """The path of a task's IRI within its plan: part-item (2-12), with the section where items are
+    numbered within sections (1-2-1 for 一.(二).1) or the section is the task (1-s3 for 一.(三)),
+    and the point (1-1.2 for 一.1(2)); a repeated code's later item ends in -dup."""
+    if item.section_task:
+        key = f"{item.part_number}-s{item.section_number}"
+    elif item.numbered_in_section:
+        key = f"{item.part_number}-{item.section_number}-{item.item_number}"
+    else:
+        key = f"{item.part_number}-{item.item_number}"
+    return key + (f".{item.point_number}" if item.point_number else "") + ("-dup" if item.code.endswith("'") else "")
+
+
 def city_of(jurisdiction: str) -> str:
     """The city of a jurisdiction: the namespace of the districts, projects and companies a
     document names, which a district's documents share with their city's.
@@ -249,8 +262,7 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
     resolver = UnitResolver(info.jurisdiction)
     for task in extraction.tasks:
         item = task.item
-        suffix = (f".{item.point_number}" if item.point_number else "") + ("-dup" if item.code.endswith("'") else "")
-        node = iri(f"task/{slug}/{item.part_number}-{item.item_number}{suffix}")
+        node = iri(f"task/{slug}/{task_key(item)}")
         sink.add(node, RDF_TYPE, gk("Task"))
         sink.add(node, gk("code"), literal(item.code))
         sink.add(node, gk("text"), literal(item.body))
@@ -277,7 +289,7 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
         for mention in task.roles.co_owners:
             sink.add(unit_node(resolver.resolve(mention)), gk("coOwns"), node)
         for index, quantity in enumerate(task.targets, start=1):
-            target = iri(f"task/{slug}/{item.part_number}-{item.item_number}{suffix}/target/{index}")
+            target = iri(f"task/{slug}/{task_key(item)}/target/{index}")
             sink.add(node, gk("hasTarget"), target)
             describe_quantity(sink, target, quantity, source, doc)
     for key in sorted(resolver.units):

@@ -64,6 +64,9 @@ class PlanItem:
     part_title: str = ""
     section_number: int | None = None
     section_code: str | None = None  # 二.(一)
+    # numbered within its section (items start at 1 again under each (一)…(二)…): coded 一.(二).1
+    numbered_in_section: bool = False
+    section_task: bool = False  # the section heading itself, naming its units: coded 一.(三)
     section_title: str = ""
     subheading: str = ""
     # (offset in body/role text, offset in the normalised document) at each wrapped line

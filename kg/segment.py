@@ -91,6 +91,7 @@ class _Block:
     # (offset in .text, offset in the normalised document) where each joined line starts
     pieces: list[tuple[int, int]] = field(default_factory=list)
     parent: "_Block | None" = None  # a point's item: (1)… on a line of its own inside 1.…
+    took_item: bool = False  # an item out of order was read as this block's text
 
     def append(self, line: str, line_start: int) -> None:
         joined = join_wrapped(self.text, line)
@@ -234,23 +235,40 @@ def _role_sentence_start(text: str) -> int | None:
 
 
 def _unbracketed_clause_start(text: str) -> int | None:
-    """Where a run of role labels outside brackets (``牵头单位:X;责任单位:Y``) closing ``text`` starts."""
-    # a label opens a clause after a boundary; 【牵头单位】 brings its own, so the character before the
-    # label's word is tested, not the one before its bracket
-    labels = [m for m in role_label_pattern().finditer(text)
-              if (m.start(1) == 0 or text[m.start(1) - 1] in _CLAUSE_BOUNDARY) and _depth(text, m.start()) == 0]
+    """Where a run of role labels outside brackets (``牵头单位:X;责任单位:Y``) closing ``text`` starts.
+
+    Labels of something else chained to them belong to the run (``…5%。责任领导:王建国副市长;牵头单位:X``:
+    the leader is no part of the task's text), and a label chained to an earlier one needs no boundary
+    before it (reading removes the spaces of ``责任领导:李明(市长)  牵头单位:X``).
+    """
+    # (start of the label, end of its colon, whether it names a role, start of its word)
+    labels = [(m.start(), m.end(), True, m.start(1))
+              for m in role_label_pattern().finditer(text) if _depth(text, m.start()) == 0]
     if not labels:
         return None
-    start = labels[-1].start()
-    for earlier in reversed(labels[:-1]):  # labels chained by ";", "," or a 。 that ends a value belong to one clause
-        value = text[earlier.end():start].rstrip(" \n")
+    for m in other_label_pattern().finditer(text):
+        start = m.start() + len(m.group(0)) - len(m.group(0).lstrip(_SEPARATORS_BEFORE_LABEL))
+        label = text[start:m.end()]
+        if _depth(text, start) == 0:
+            labels.append((start, m.end(), False, start + len(label) - len(label.lstrip("【 "))))
+    labels.sort()
+    last = max(index for index, label in enumerate(labels) if label[2])
+    first = last
+    for index in range(last - 1, -1, -1):  # labels chained by ";", "," or a 。 that ends a value belong to one clause
+        value = text[labels[index][1]:labels[first][0]].rstrip(" \n")
         if "。" in value.removesuffix("。"):  # a task's sentence between them: the clause starts after it
             break
-        start = earlier.start()
-    return start
+        first = index
+    # the run opens at its first label after a boundary; 【牵头单位】 brings its own, so the character
+    # before the label's word is tested, not the one before its bracket
+    for start, _, _, word in labels[first:last + 1]:
+        if word == 0 or text[word - 1] in _CLAUSE_BOUNDARY:
+            return start
+    return None
 
 
-_CLAUSE_BOUNDARY = "。;,: \t—【"  # — : ……建设。——责任单位:X
+_SEPARATORS_BEFORE_LABEL = ";；,，。 \t\n"
+_CLAUSE_BOUNDARY = "。;,: \t—【)"  # — : ……建设。——责任单位:X; ) : (市长)牵头单位:X
 
 
 def _depth(text: str, position: int) -> int:
@@ -608,6 +626,10 @@ def segment_plan(source: SourceText) -> PlanStructure:
             if part_index > 0 and not in_this_part:
                 # a part's items start at 1, or continue the numbering of the parts before (成都, 广州)
                 expected_alternatives = {1} | ({last_item.number + 1} if last_item is not None else set())
+            elif in_this_part and blocks.index(last_item) < max(
+                    (i for i, b in enumerate(blocks) if b.kind == "paren"), default=-1):
+                # a section ((二)…) opened since the last item: its items start at 1 or go on
+                expected_alternatives = {1, expected}
             else:
                 expected_alternatives = {expected}
             pending = current is not None and current.kind in ("item", "paren") and not is_complete(current.text)
@@ -642,6 +664,7 @@ def segment_plan(source: SourceText) -> PlanStructure:
                 and not item_match.group(2)[:1].isdigit():
             problems.append(Problem(source.line_of(content_start),
                                     f"item {item_match.group(1)} out of order: read as the text of the block above"))
+            current.took_item = True
         if current is not None and current.kind in ("item", "point", "paren", "sub", "part"):
             if current.kind in ("item", "point", "paren") and is_complete(current.text) \
                     and not _continues_label_run(current.text, line):
@@ -697,6 +720,21 @@ def _points_as_tasks(blocks: list[_Block], parts: list[_Block], problems: list[P
     return resolved
 
 
+def _numbered_in_sections(blocks: list[_Block]) -> bool:
+    """Whether the plan numbers its items within each section: an item 1 again after a section
+    opened in the same part ((一)1.2. (二)1.2.), so a task's code needs its section (一.(二).1)."""
+    seen, section_since = set(), False
+    for block in blocks:
+        if block.kind == "paren":
+            section_since = True
+        elif block.kind == "item":
+            if block.number == 1 and block.part_index in seen and section_since:
+                return True
+            seen.add(block.part_index)
+            section_since = False
+    return False
+
+
 def _without_prefix(block: _Block, length: int) -> _Block:
     """``block`` without the first ``length`` characters of its text (a point's ``(2)``)."""
     pieces = [(0, block.pieces[0][1] + length)] + [(offset - length, document) for offset, document in block.pieces[1:]]
@@ -714,6 +752,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
     blocks = _points_as_tasks(blocks, parts, problems)
     plan_parts = [PlanPart(i + 1, b.numeral, b.text, b.start, b.line) for i, b in enumerate(parts)]
     has_arabic = {b.part_index for b in blocks if b.kind == "item"}
+    numbered_in_sections = _numbered_in_sections(blocks)
     sections: list[PlanSection] = []
     items: list[PlanItem] = []
     section: PlanSection | None = None
@@ -740,7 +779,10 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
                 section = PlanSection(part.number, block.number, block.numeral, block.text, block.start, block.line)
                 sections.append(section)
             subheading, section_units = "", _units_of_heading(block)
-            continue
+            if find_role_clause(block.text) is None or block.took_item:
+                continue
+            # (三)推动…。(牵头单位:X): the section names its units, so it is a task of its own
+            # (not when they are those of an item read into it)
         if block.kind == "point-parent":
             continue  # its points are the tasks
         if section is not None and section.part_number != part.number:
@@ -750,6 +792,12 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
         if block.kind == "point":  # 一.1(2): the point's own text, without its (2)
             numeral = f"{block.parent.numeral}({block.numeral})"
             block = _without_prefix(block, _POINT.match(block.text).end())
+        section_task = block.kind == "paren" and block.part_index in has_arabic
+        in_section = section is not None and numbered_in_sections and not section_task
+        if section_task:
+            numeral = f"({block.numeral})"
+        elif in_section:
+            numeral = f"({section.numeral}).{numeral}"
         code = f"{part.numeral}.{numeral}" if part.numeral else numeral
         if code in seen_codes:
             problems.append(Problem(block.line, f"item {code} appears twice; the later one is kept as {code}'"))
@@ -791,5 +839,6 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             subheading=block.parent.text.rstrip("。:: ") if point and block.parent.kind == "point-parent"
             else subheading if section or block.kind == "item" else "",
             pieces=list(block.pieces), full_text=block.text, heading_units=list(heading),
+            numbered_in_section=in_section, section_task=section_task,
         ))
     return PlanStructure(plan_parts, sections, items, preamble, problems)

@@ -907,3 +907,34 @@ def test_role_labels_each_a_sentence_on_a_line_of_its_own(tmp_path):
     assert owners(store, "一.1") == [("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市农业农村局")]
     due = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:deadlineText ?text }")}
     assert due == {"一.1": "2025年12月底前", "一.2": "长期坚持"}
+
+
+def test_a_leader_named_beside_the_role_labels(tmp_path):
+    # 责任领导:李明(市长)  牵头单位:X  责任单位:Y on the line after the task (reading removes the spaces
+    # between the labels), 责任领导:王建国副市长;牵头单位:… and a leader on a line of its own before the
+    # labels: the leader is no unit and no part of the task's text
+    result, store = build_clean(tmp_path, "plan_yichang_leaders.txt", 6)
+    assert result.documents[0].problems == []
+    assert owners(store, "一.1") == [("co", "各县市区人民政府"), ("co", "市统计局"), ("lead", "市发改委")]
+    assert task_texts(store)["一.2"] == "一般公共预算收入增长5%。"
+    result, store = build_clean(tmp_path / "lines", "plan_yichang_leader_lines.txt", 4)
+    assert owners(store, "一.1") == [("co", "市税务局"), ("lead", "市财政局")]
+    assert owners(store, "一.3") == [("co", "市招商局"), ("lead", "市发改委")]
+    assert task_texts(store) == {"一.1": "地区生产总值增长6.5%左右。", "一.2": "一般公共预算收入增长5%。",
+                                 "一.3": "新开工亿元以上产业项目200个。", "一.4": "新增规模以上工业企业150家。"}
+
+
+def test_items_numbered_within_each_section(tmp_path):
+    # (一) 1. 2. (二) 1. 2.: a task's code carries its section (一.(二).1), and its IRI too; a section that
+    # names its own units ((三)…(牵头单位:市经信局)) is a task; items under (二) that name none are reported
+    result, store = build_one(tmp_path, "plan_huanggang_sections.txt")
+    from kg.store import select
+
+    assert result.conforms and result.exit_code == 1  # built, with the two items it could not read named
+    rows = select(store, "SELECT ?code ?task WHERE { ?task a gk:Task ; gk:code ?code }")
+    assert sorted((r["code"], r["task"].rsplit("/", 1)[1]) for r in rows) == [
+        ("一.(一).1", "1-1-1"), ("一.(一).2", "1-1-2"), ("一.(二)", "1-s2"), ("二.(三)", "2-s3"), ("二.(四).1", "2-4-1")]
+    assert owners(store, "二.(三)") == [("co", "市科技局"), ("lead", "市经信局")]
+    assert result.documents[0].problems == [
+        "line 8: item 一.(二).1 names no responsible unit (cut off?); item left out",
+        "line 9: item 一.(二).2 names no responsible unit (cut off?); item left out"]
