@@ -214,6 +214,8 @@ def describe_quantity(sink: QuadSink, node: ox.NamedNode, quantity: Quantity, so
                       doc: ox.NamedNode) -> None:
     sink.add(node, RDF_TYPE, gk("Quantity"))
     sink.add(node, gk("value"), decimal_literal(quantity.value))
+    if quantity.upper is not None:
+        sink.add(node, gk("upperValue"), decimal_literal(quantity.upper))
     sink.add(node, gk("unit"), literal(quantity.unit))
     if quantity.comparator:  # none written: no statement (an empty string would say nothing)
         sink.add(node, gk("comparator"), literal(quantity.comparator))

@@ -16,6 +16,7 @@ from functools import lru_cache
 from .datafiles import read_yaml
 
 _BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+_CODE = re.compile(r"[A-Za-z][A-Za-z0-9.]*")  # PM2.5, PM10
 
 
 @lru_cache(maxsize=None)
@@ -76,6 +77,34 @@ def indicator_name(metric: str) -> str | None:
     if not name or name in config["bare"] or len(name) < 2:
         return None
     return name
+
+
+def respective_indicators(metric: str, count: int) -> list[str] | None:
+    """The indicators of ``count`` figures that one phrase gives respectively (A、B分别增长8.6%和3.2%),
+    in order; None unless the phrase names as many subjects.
+
+    >>> respective_indicators("规模以上工业增加值、进出口总额分别增长和", 2)
+    ['规模以上工业增加值增长', '进出口总额增长']
+    >>> respective_indicators("城镇和农村居民人均可支配收入分别增长", 2)  # 城镇 borrows the rest of the name
+    ['城镇居民人均可支配收入增长', '农村居民人均可支配收入增长']
+    >>> respective_indicators("PM2.5、PM10平均浓度分别下降", 2)
+    ['PM2.5平均浓度下降', 'PM10平均浓度下降']
+    >>> respective_indicators("汽车、家电零售额分别增长", 3), respective_indicators("老旧小区改造、物业纠纷等案件量分别下降", 2)
+    (None, None)
+    """
+    subjects, respectively, change = metric.partition("分别")
+    names = [name for name in re.split("、|和|及|与", subjects.strip()) if name]
+    if not respectively or count < 2 or len(names) != count or "等" in subjects:
+        return None  # 老旧小区改造、私搭乱建等案件量: kinds of one measure, not measures
+    last = names[-1]
+    code = _CODE.match(last)
+    # a subject that is only the modifier of the last (城镇 of 农村居民人均可支配收入, PM2.5 of
+    # PM10平均浓度) takes the rest of it
+    names = [name + last[code.end():] if code and _CODE.fullmatch(name) and name != last
+             else name + last[len(name):] if len(name) <= 2 < len(last) else name for name in names]
+    change = change.strip(" ,，和、及与")
+    found = [indicator_name(name + change) for name in names]
+    return None if None in found else found
 
 
 def with_subject(metric: str, subject_indicator: str) -> str:

@@ -158,11 +158,12 @@ class Quantity:
     value: Decimal
     unit: str  # 万套(间), %, 亿元
     comparator: str  # 以上, 左右, 超 … ("" when none); several joined by "+"
-    bound: str  # at_least | at_most | about | exactly
+    bound: str  # at_least | at_most | about | exactly | between
     metric: str  # what it measures, e.g. 新开工亿元以上项目
     surface: str  # the words as written
     start: int
     end: int
+    upper: Decimal | None = None  # a range's upper end (增长5%—6%: value 5, upper 6, bound between)
 
 
 @dataclass

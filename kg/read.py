@@ -197,6 +197,24 @@ def _starts_line(match: re.Match) -> bool:
     return not match.string[line_start:match.start()].strip(" \t-•·*")
 
 
+_DIGITS = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+
+
+def _arabic_date(match: re.Match) -> str:
+    """二〇三〇年一月十二日 -> 2030年1月12日.
+
+    >>> import re; _arabic_date(re.match("(二〇三〇)年(一)月(十二)日", "二〇三〇年一月十二日")), _arabic_date(re.match("(二〇二九)年()?()?", "二〇二九年"))
+    ('2030年1月12日', '2029年')
+    """
+    from .numerals import chinese_to_int
+
+    year, month, day = match.groups()
+    text = "".join(_DIGITS[ch] for ch in year) + "年"
+    if month:
+        text += f"{chinese_to_int(month)}月" + (f"{chinese_to_int(day)}日" if day else "")
+    return text
+
+
 _STEPS: list[tuple[re.Pattern, object]] = [
     # CRLF and CR line ends
     (re.compile(r"\r\n?"), "\n"),
@@ -221,6 +239,9 @@ _STEPS: list[tuple[re.Pattern, object]] = [
     (re.compile(f"(?<=[\\d]) +(?=[{CJK}%])"), ""),
     (re.compile(r"(?<=[:;,、(]) +"), ""),
     (re.compile(r" +(?=[:;,、)])"), ""),
+    # years and dates in Chinese numerals: 二〇三〇年一月十二日 -> 2030年1月12日 (a report's date and headings)
+    (re.compile("((?:一九|二[〇零])[〇零一二三四五六七八九]{2})年(?:([一二三四五六七八九十]{1,3})月"
+                "(?:([一二三四五六七八九十]{1,3})日)?)?"), _arabic_date),
 ]
 
 

@@ -94,6 +94,7 @@ def _rules():
         "cumulative": re.compile("|".join(config["cumulative_markers"])),
         "sentence_end": re.compile(config["sentence_end"]),
         "delivery_date": re.compile(config["delivery_date"]),
+        "last_year": re.compile("|".join(config["last_year_markers"])),
     }
 
 
@@ -192,15 +193,48 @@ def _years_from_delivery(parts: list[ReportPart], head: str) -> None:
     """
     if not any(p.year is None and p.kind in ("review", "plan") for p in parts):
         return
-    delivered = _rules()["delivery_date"].search(head) or _YEAR.search(head)
-    if delivered is None:
+    year = _delivery_year(head)
+    if year is None:
         return
-    year = int(delivered.group(1))
     for part in parts:
         if part.year is None and part.kind == "review":
             part.year = year - 1
         elif part.year is None and part.kind == "plan":
             part.year = year
+
+
+def _delivery_year(head: str) -> int | None:
+    """The year a report was delivered in: of its date (——2030年1月12日在…), else the first year of ``head``."""
+    delivered = _rules()["delivery_date"].search(head) or _YEAR.search(head)
+    return int(delivered.group(1)) if delivered else None
+
+
+def _last_year_in_period(text: str, found: list[Sentence], year: int | None) -> None:
+    """Give the sentences of a period review that speak of the last year alone (一、过去五年工作回顾:
+    …。2030年是…开局之年。一年来,全市地区生产总值增长5.8%…) a review part of that year: from the
+    marker (一年来, or the year named at the paragraph's start) to the paragraph's end.
+
+    >>> text = "——2031年1月8日在…\\n各位代表:\\n一、过去五年工作回顾\\n五年来增长5.6%。\\n2030年是开局之年。一年来,增长5.8%。\\n"
+    >>> [(s.text, s.part.kind, s.part.year) for s in layout_report(text).sentences if s.part and s.part.kind == "review"]
+    [('2030年是开局之年。', 'review', 2030), ('一年来,增长5.8%。', 'review', 2030)]
+    """
+    if year is None:
+        return
+    rules = _rules()
+    review_words = dict(rules["kinds"])["review"]
+    reviewed: dict[int, ReportPart] = {}
+    for sentence in found:
+        part = sentence.part
+        if part is None or part.kind != "period" or not review_words.search(part.title):
+            continue
+        line_start = text.rfind("\n", 0, sentence.start) + 1
+        opening = text[line_start:sentence.end]
+        if not (rules["last_year"].search(opening) or opening.startswith(f"{year - 1}年")):
+            continue
+        if id(part) not in reviewed:
+            reviewed[id(part)] = ReportPart(part.number, part.numeral, part.title, "review", year - 1, part.start,
+                                            part.end, part.body_start)
+        sentence.part, sentence.multi_year = reviewed[id(part)], False
 
 
 def report_body_start(text: str, start: int = 0, end: int | None = None) -> int:
@@ -248,7 +282,8 @@ def layout_report(text: str, start: int = 0, end: int | None = None) -> ReportLa
     end = len(text) if end is None else end
     body = report_body_start(text, start, end)
     parts = report_parts(text, body, end)
-    _years_from_delivery(parts, text[start:body] if body > start else text[start:min(end, start + 500)])
+    head = text[start:body] if body > start else text[start:min(end, start + 500)]
+    _years_from_delivery(parts, head)
     rules = _rules()
     found = sentences(text, body, end)
     index = 0
@@ -266,6 +301,7 @@ def layout_report(text: str, start: int = 0, end: int | None = None) -> ReportLa
             paragraph_multi[line_start] = len(paragraph) < 3000 and bool(rules["multi_year"].search(paragraph))
         sentence.multi_year = paragraph_multi[line_start] or bool(rules["multi_year"].search(sentence.text))
         sentence.targets = bool(rules["targets"].search(sentence.text))
+    _last_year_in_period(text, found, _delivery_year(head))
     return ReportLayout(body_start=body, end=end, parts=parts, sentences=found)
 
 

@@ -32,8 +32,9 @@ KEYS = ("indicator", "year", "jurisdiction", "target_value", "target_unit", "com
 
 
 def judge(target: Decimal, target_unit: str, bound: str, actual: Decimal, actual_unit: str,
-          indicator: str = "") -> str:
-    """met | missed | unclear for one target and one result.
+          indicator: str = "", upper: Decimal | None = None) -> str:
+    """met | missed | unclear for one target and one result; ``upper``: a range's upper end
+    (between: met from its lower end up, or, where less is better, up to its upper end).
 
     >>> judge(Decimal(25), "万人", "at_least", Decimal("29.8"), "万人")
     'met'
@@ -43,6 +44,8 @@ def judge(target: Decimal, target_unit: str, bound: str, actual: Decimal, actual
     ('met', 'met')
     >>> judge(Decimal(2400), "亿元", "at_least", Decimal(5), "%")
     'unclear'
+    >>> judge(Decimal(5), "%", "between", Decimal("5.5"), "%", "收入增长", Decimal(6)), judge(Decimal(5), "%", "between", Decimal("4.9"), "%", "", Decimal(6))
+    ('met', 'missed')
     """
     target_base, target_factor = base_unit(target_unit)
     actual_base, actual_factor = base_unit(actual_unit)
@@ -50,6 +53,10 @@ def judge(target: Decimal, target_unit: str, bound: str, actual: Decimal, actual
         return "unclear"
     t, a = target * target_factor, actual * actual_factor
     lower = lower_is_better(indicator)
+    if bound == "between" and upper is not None:
+        if lower:
+            return "met" if a <= upper * target_factor else "missed"
+        return "met" if a >= t else "missed"
     if bound == "at_least":
         return "met" if a >= t else "missed"
     if bound == "at_most":
@@ -98,13 +105,37 @@ def _facts(store: ox.Store, year: int | None, jurisdiction: str | None) -> list[
         row.update(file=document["file"], jurisdiction=document["jurisdiction"] or "")
         if jurisdiction and not row["jurisdiction"].endswith(jurisdiction):
             continue
-        key = (row["year"], row["jurisdiction"], row["indicator"])
-        kinds[key].add(row["kind"])
         candidates.append(row)
+    _mirror_falls(candidates)
+    for row in candidates:
+        kinds[(row["year"], row["jurisdiction"], row["indicator"])].add(row["kind"])
     kept = {row["fact"]: row for row in candidates
             if len(kinds[(row["year"], row["jurisdiction"], row["indicator"])]) == 2}
     return [{**kept[row["fact"]], **row}
             for row in select_with_values(store, query("track_facts"), "fact", kept, per_query=FACTS_PER_QUERY)]
+
+
+def _mirror_falls(candidates: list[dict]) -> None:
+    """A result of a fall (固定资产投资下降) where the year's promise is of a growth (固定资产投资增长) and
+    no result of that growth is given: compared as the growth, its value negated (``negated``).
+
+    >>> rows = [{"kind": "commitment", "year": "2030", "jurisdiction": "甲市", "indicator": "投资增长"},
+    ...         {"kind": "result", "year": "2030", "jurisdiction": "甲市", "indicator": "投资下降"}]
+    >>> _mirror_falls(rows); rows[1]["indicator"], rows[1]["negated"]
+    ('投资增长', True)
+    """
+    present = {(row["year"], row["jurisdiction"], row["indicator"], row["kind"]) for row in candidates}
+    for row in candidates:
+        if row["kind"] != "result":
+            continue
+        for ending, mirror in rules()["mirrored_endings"].items():
+            if not row["indicator"].endswith(ending):
+                continue
+            growth = row["indicator"][:-len(ending)] + mirror
+            key = (row["year"], row["jurisdiction"], growth)
+            if (*key, "commitment") in present and (*key, "result") not in present \
+                    and (row["year"], row["jurisdiction"], row["indicator"], "commitment") not in present:
+                row["indicator"], row["negated"] = growth, True
 
 
 def _owners(store: ox.Store, rows: list[dict]) -> None:
@@ -178,9 +209,12 @@ def track(store: ox.Store, year: int | None = None, jurisdiction: str | None = N
         actuals = sorted((r for r in results[key] if r["file"] != target["file"]), key=_order)
         if not actuals:
             continue
+        for row in actuals:
+            if row.get("negated"):  # 下降2.3% as a growth: -2.3%
+                row["value"] = str(-Decimal(row["value"]))
         actual = actuals[0]
         status = judge(Decimal(target["value"]), target["unit"], target["bound"], Decimal(actual["value"]),
-                       actual["unit"], key[2])
+                       actual["unit"], key[2], Decimal(target["upper"]) if target.get("upper") else None)
         if len({(Decimal(r["value"]), r["unit"]) for r in actuals}) > 1:
             status = "unclear"
         rows.append({

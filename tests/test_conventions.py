@@ -938,3 +938,17 @@ def test_items_numbered_within_each_section(tmp_path):
     assert result.documents[0].problems == [
         "line 8: item 一.(二).1 names no responsible unit (cut off?); item left out",
         "line 9: item 一.(二).2 names no responsible unit (cut off?); item left out"]
+
+
+def test_a_report_from_which_nothing_is_read_says_so(tmp_path):
+    # headings neither a review nor a plan of a year (一、过去五年工作回顾 is a period): never silent
+    from kg.build import BuildOptions, build
+
+    path = tmp_path / "report.txt"
+    path.write_text("政府工作报告\n——2031年1月10日在某市第十六届人民代表大会第四次会议上\n各位代表：\n"
+                    "一、过去五年工作回顾\n全市地区生产总值年均增长5.2%。\n二、关于政府自身建设\n坚持依法行政。\n",
+                    encoding="utf-8")
+    result = build(BuildOptions(inputs=[path], out_dir=tmp_path / "out", jobs=1))
+    assert result.exit_code == 1 and result.documents[0].ok
+    [problem] = result.documents[0].problems
+    assert problem.startswith("no commitment or result found") and "一、过去五年工作回顾 (period, no year)" in problem

@@ -135,7 +135,7 @@ def test_a_decrease_is_better_the_larger_it_is():
 
 
 def test_another_citys_reports_in_their_own_words():
-    # 西陵市: 工作安排 for 重点工作, 主要预期目标为, 全市生产总值, 新增城镇就业, 单位GDP能耗下降
+    # 西陵市: 工作安排 for 重点工作, 主要预期目标为, 全市生产总值, 新增城镇就业 (named 城镇新增就业), 单位GDP能耗下降
     rows = track(store_of("report_xiling_2030.txt", "report_xiling_2031.txt"), 2030)
     found = {r["indicator"]: (r["target_value"], r["actual_value"], r["status"]) for r in rows}
     assert found == {
@@ -143,7 +143,7 @@ def test_another_citys_reports_in_their_own_words():
         "一般公共预算收入增长": (4, 3.2, "missed"),
         "城镇调查失业率": (5, 4.8, "met"),  # 控制在5%以内
         "单位地区生产总值能耗下降": (2.5, 3, "met"),
-        "新增城镇就业": (25, 27.6, "met"),
+        "城镇新增就业": (25, 27.6, "met"),
         "新建改建城市道路": (80, 85, "met"),
     }
     assert {r["jurisdiction"] for r in rows} == {"西陵市"}
@@ -261,3 +261,41 @@ def test_an_autonomous_prefectures_and_a_banners_reports():
                     ("清江土家族苗族自治州", "城镇新增就业"): (1.6, 1.72, "met"),
                     ("达尔罕旗", "地区生产总值增长"): (6, 5.6, "missed"),
                     ("达尔罕旗", "城镇新增就业"): (1500, 1800, "met")}
+
+
+def test_a_report_in_other_conventions_against_the_next():
+    # 二、…总体要求和主要预期目标 is the plan part; targets numbered 1.…7.; a range (5%—6%); 新增城镇就业 is
+    # 城镇新增就业; figures given respectively (分别增长6%和7%); a fall (下降2.3%) against a growth promised;
+    # 突破1000亿元大关,达到1036.2亿元 gives 1036.2; 高于全省0.3个百分点 is a comparison, not a result
+    store = store_of("report_fenglin_2030.txt", "report_fenglin_2031.txt")
+    rows = {r["indicator"]: (r["target_value"], r["actual_value"], r["status"]) for r in track(store)}
+    assert rows == {"地区生产总值增长": (6, 5.2, "missed"),
+                    "一般公共预算收入增长": (5, 5.5, "met"),
+                    "规模以上工业增加值增长": (8, 7.6, "missed"),
+                    "城镇新增就业": (6, 6.3, "met"),
+                    "固定资产投资增长": (7, -2.3, "missed"),
+                    "城镇居民人均可支配收入增长": (6, 5.6, "missed"),
+                    "农村居民人均可支配收入增长": (7, 7.4, "met"),
+                    "社会消费品零售总额": (1000, 1036.2, "met")}
+    ranged = next(r for r in track(store) if r["indicator"] == "一般公共预算收入增长")
+    assert ranged["comparator"] == "—6%"
+    indicators = {r["indicator"] for r in select(store, "SELECT ?indicator WHERE { ?r a gk:Result ; gk:indicator [ skos:prefLabel ?indicator ] }")}
+    assert not {i for i in indicators if "全省" in i}
+
+
+def test_a_report_dated_in_chinese_numerals():
+    # ——二〇三〇年一月十二日在兰溪县…: headings that name no year take it from the date, read as 2030年1月12日
+    store = store_of("report_lanxi_county_2030.txt", "report_lanxi_county_2031.txt")
+    rows = {r["indicator"]: (r["year"], r["jurisdiction"], r["status"]) for r in track(store)}
+    assert rows["地区生产总值增长"] == (2030, "兰溪县", "met")
+    assert rows["农村居民人均可支配收入增长"] == (2030, "兰溪县", "missed")
+    assert len(rows) == 4
+
+
+def test_the_last_year_inside_a_review_of_five_years():
+    # a new term's report reviews five years (一、过去五年工作回顾: a period, no results), but its paragraph
+    # 2030年是…开局之年。一年来,… speaks of 2030 alone: those are 2030's results; 五年来/累计 figures are not
+    store = store_of("report_songjiang_2030.txt", "report_songjiang_2031.txt")
+    rows = {r["indicator"]: (r["target_value"], r["actual_value"], r["status"]) for r in track(store)}
+    assert rows == {"地区生产总值增长": (5.5, 5.8, "met"), "一般公共预算收入增长": (4, 4.6, "met"),
+                    "城镇新增就业": (3.5, 3.8, "met"), "新开工亿元以上项目": (200, 215, "met")}

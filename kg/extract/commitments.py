@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..indicators import indicator_name, is_bare, with_subject
+from ..indicators import indicator_name, is_bare, respective_indicators, with_subject
 from ..model import Quantity
 from ..segment_reports import ReportLayout, Sentence, multi_year_marker, part_year_marker
 from .quantities import read_quantities
@@ -47,6 +47,22 @@ def _inside_word(text: str, quantity: Quantity, offset: int) -> bool:
     return not number.isdigit() and bool(_CJK.match(following))
 
 
+def _respective(quantities: list[Quantity]) -> dict[int, str]:
+    """Indicators of figures given respectively (规模以上工业增加值、进出口总额分别增长8.6%和3.2%): each run
+    of quantities sharing one 分别 phrase, by ``id`` of the quantity."""
+    found: dict[int, str] = {}
+    index = 0
+    while index < len(quantities):
+        run = [quantities[index]]
+        while index + len(run) < len(quantities) and quantities[index + len(run)].metric == run[0].metric:
+            run.append(quantities[index + len(run)])
+        names = respective_indicators(run[0].metric, len(run)) if "分别" in run[0].metric else None
+        for quantity, name in zip(run, names or []):
+            found[id(quantity)] = name
+        index += len(run)
+    return found
+
+
 def read_facts(layout: ReportLayout) -> list[Fact]:
     """Every commitment and result of a segmented report, in text order.
 
@@ -67,18 +83,41 @@ def read_facts(layout: ReportLayout) -> list[Fact]:
         if _other_year(sentence, part.year):
             continue
         previous: str | None = None
-        for quantity in read_quantities(sentence.text, offset=sentence.start):
+        quantities = read_quantities(sentence.text, offset=sentence.start)
+        respective = _respective(quantities)
+        first = len(facts)
+        for quantity in quantities:
             clause = quantity.surface
             if part_year_marker(clause) or (kind == RESULT and multi_year_marker(clause)):
                 previous = None
                 continue
-            if not quantity.metric or _inside_word(sentence.text, quantity, sentence.start):
+            if _inside_word(sentence.text, quantity, sentence.start):
                 previous = None
                 continue
-            indicator = indicator_name(quantity.metric)
+            if not quantity.metric:
+                # 突破1000亿元大关,达到1036.2亿元: the figure of the threshold passed just before
+                if kind == RESULT and _refines(facts[first:], quantity):
+                    facts[-1] = Fact(kind=kind, year=part.year, quantity=quantity, indicator=facts[-1].indicator,
+                                     sentence=sentence)
+                previous = None
+                continue
+            indicator = respective.get(id(quantity)) or indicator_name(quantity.metric)
             if indicator is None and previous and is_bare(quantity.metric):
                 indicator = with_subject(quantity.metric, previous)
             previous = indicator
             facts.append(Fact(kind=kind, year=part.year, quantity=quantity, indicator=indicator,
                               sentence=sentence, main_target=kind == COMMITMENT and sentence.targets))
     return facts
+
+
+def _refines(sentence_facts: list[Fact], quantity) -> bool:
+    """Whether ``quantity`` (达到1036.2亿元, naming no measure) gives the figure of a threshold the
+    sentence's last result says was passed (社零额突破1000亿元大关): a figure of the same unit.
+
+    >>> from kg.segment_reports import layout_report
+    >>> text = "各位代表:\\n一、2024年工作回顾\\n社零额突破1000亿元大关,达到1036.2亿元。航线新增30条,达37条。\\n"
+    >>> [(f.indicator, str(f.quantity.value)) for f in read_facts(layout_report(text))]
+    [('社会消费品零售总额', '1036.2'), ('航线新增', '30')]
+    """
+    return bool(sentence_facts) and sentence_facts[-1].indicator is not None \
+        and sentence_facts[-1].quantity.bound == "at_least" and sentence_facts[-1].quantity.unit == quantity.unit

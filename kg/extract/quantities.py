@@ -23,8 +23,10 @@ CHINESE = r"[零〇一二两三四五六七八九十百千]+"
 CLAUSE_DELIMITERS = ",，;；。:：!！?？\n"
 _LEADING_FILLER = re.compile(r"^(并且|并|和|及|以及|同时|其中|全年|为全市|为|对|在|共|累计|使|让|将|把|每年)+")
 _TRAILING_FILLER = re.compile(r"(分别|等|的)$")
-# the number or dash of a point opening the clause ((1)新开工…, ①…, ——地区生产总值…): no part of what is measured
-_ENUMERATOR = re.compile(r"\s*(?:\(\d{1,3}\)|[\u2460-\u2473]|[—\-•·●▪]+)\s*")
+# the number, dash or mark of a point opening the clause ((1)新开工…, ①…, ——地区生产总值…, 1.地区…, 1、,
+# 一是, (一), ★新增…): no part of what is measured
+_ENUMERATOR = re.compile(r"\s*(?:\(\d{1,3}\)|[\u2460-\u2473]|[—\-•·●▪★☆▲△◆■□※]+|\d{1,3}[.、](?!\d)"
+                         r"|[一二三四五六七八九十]{1,3}是|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)\s*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -148,6 +150,7 @@ def read_quantities(text: str, offset: int = 0) -> list[Quantity]:
         found.append((match, value, clause_start, clause_end))
         previous_end = match.end()
 
+    found, ranges = _ranges(text, found)
     quantities: list[Quantity] = []
     for index, (match, value, clause_start, clause_end) in enumerate(found):
         num_start = match.start("num")
@@ -160,19 +163,68 @@ def read_quantities(text: str, offset: int = 0) -> list[Quantity]:
         approx = match.group("approx") or ""
         comparator_after = match.group("after") or ""
         comparator = "+".join(w for w in (comparator_before, approx, comparator_after) if w)
+        lower = ranges.get(index)
+        if lower is not None:  # 5—6%: the range's lower end opens it, no part of the metric
+            num_start = lower[1]
+            before_match = before_alt.search(text[left:num_start])
+            comparator_before = before_match.group(1) if before_match else ""
         pre = text[left:num_start]
         if before_match:
             pre = pre[:before_match.start()]
+        if _negative(text, num_start):  # 增长-2.3%: a fall, the minus no part of what is measured
+            value, pre = -value, pre[:-1]
         metric = _metric(pre, text[match.end():right])
         if not metric and quantities and found[index - 1][2] == clause_start:
             metric = quantities[-1].metric  # 分别达到100%、88%以上: the second shares the first's metric
+        unit = (match.group("mag") or "") + match.group("measure") + (match.group("alternate") or "")
+        bound = _bound(comparator_before, approx, comparator_after, before, after)
+        upper = None
+        if lower is not None:  # 增长5%—6%: from the lower end, at least it (the words after it say the rest)
+            value, upper, bound = lower[0], value, "between"
+            comparator = "+".join(w for w in (comparator_before, "—" + str(upper) + unit, approx, comparator_after) if w)
         quantities.append(Quantity(
-            value=value, unit=(match.group("mag") or "") + match.group("measure") + (match.group("alternate") or ""),
-            comparator=comparator,
-            bound=_bound(comparator_before, approx, comparator_after, before, after), metric=metric,
-            surface=text[left:right].strip(" 、"), start=offset + num_start, end=offset + match.end(),
+            value=value, unit=unit, comparator=comparator, bound=bound, metric=metric,
+            surface=text[left:right].strip(" 、"), start=offset + num_start, end=offset + match.end(), upper=upper,
         ))
     return quantities
+
+
+_RANGE_DASH = re.compile(r"\s*[—\-~～至到]\s*")
+
+
+def _ranges(text: str, found: list) -> tuple[list, dict[int, tuple[Decimal, int]]]:
+    """Ranges among the quantities found: two of one measure joined by a dash or 至 (``5%—6%``).
+    Returns the quantities without the ranges' lower ends, and by index of each upper end: (lower
+    value, its offset). (A bare number before the dash, 30—64周岁, is a condition: kg/data/non_targets.tsv.)
+
+    >>> [(str(q.value), str(q.upper), q.bound, q.comparator, q.metric) for q in read_quantities("收入增长5%—6%")]
+    [('5', '6', 'between', '—6%', '收入增长')]
+    >>> [(str(q.value), q.upper) for q in read_quantities("增长5%,6%")], read_quantities("口袋公园10—15个")
+    ([('5', None), ('6', None)], [])
+    """
+    kept, ranges = [], {}
+    for match, value, clause_start, clause_end in found:
+        previous = kept[-1] if kept else None
+        if previous is not None and previous[0].group("measure") == match.group("measure") \
+                and previous[0].group("mag") == match.group("mag") and not previous[0].group("after") \
+                and _RANGE_DASH.fullmatch(text[previous[0].end():match.start()]) and previous[1] < value:
+            kept.pop()  # 5%—6%: its lower end
+            ranges[len(kept)] = (previous[1], previous[0].start("num"))
+        kept.append((match, value, clause_start, clause_end))
+    return kept, ranges
+
+
+_SIGNED_AFTER = ("增长", "增速", "增幅", "增加", "为")  # a figure after these may be negative (增长-2.3%)
+
+
+def _negative(text: str, num_start: int) -> bool:
+    """A minus right before the number, after a word of change (增长-2.3%); not a range's dash
+    (5%-6%: one quantity from 5 to 6, 投资10亿-50亿元).
+
+    >>> [str(q.value) for q in read_quantities("固定资产投资增长-2.3%,进出口增长5%-6%,投资10亿-50亿元项目52个")]
+    ['-2.3', '5', '50', '52']
+    """
+    return num_start >= 1 and text[num_start - 1] in "-−" and text[:num_start - 1].endswith(_SIGNED_AFTER)
 
 
 def _neighbour_bounds(text, found, index, clause_start, clause_end) -> tuple[int, int]:

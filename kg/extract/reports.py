@@ -214,6 +214,12 @@ def _report_document(source: SourceText, info: DocumentInfo, data: bytes):
         problems.append("no report parts (一、…工作回顾 / 二、…重点工作) found: no commitments or results read")
     emitter.report(layout, doc, f"doc/{slug}", home_district(info))
     del emitter.counts["articles"]
+    if layout.parts and not emitter.counts["commitments"] and not emitter.counts["results"]:
+        # never silent: headings read as neither a review nor a plan of a year give nothing
+        found = "; ".join(f"{p.numeral}、{p.title} ({p.kind}{', ' + str(p.year) if p.year else ', no year'})"
+                          for p in layout.parts)
+        problems.append(f"no commitment or result found: no part reviews or plans a year by its heading "
+                        f"(kg/data/report_parts.yaml); parts read: {found}")
     return sink.quads, emitter.counts, problems
 
 
