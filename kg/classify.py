@@ -136,7 +136,7 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     if not place_name(info.title, _CITY_END):
         region, tier = _region(info.title, head)
     city = None if region else place_name(head, _CITY_END) or most_named_place(text[:20000], _ANY_CITY_END)
-    info.jurisdiction = city + "市" if city else region or ""
+    info.jurisdiction = city + "市" if city else region or city_of_districts(text[:20000]) or ""
     district = place_name(head, _DISTRICT_END) if detected == "district_report" else None
     district = district and district + "区"
     if not district and detected in ("city_report", "district_report"):
@@ -212,6 +212,21 @@ def _region(title: str, head: str) -> tuple[str | None, str]:
         if name:
             return name, tier
     return None, ""
+
+
+def city_of_districts(text: str) -> str | None:
+    """The city whose districts a text names when it names no city (a feed of 洪山区 and 黄陂区 news
+    is 武汉市's): two districts of the gazetteer or more, all of one city (kg/data/districts.tsv).
+
+    >>> city_of_districts("洪山区开工…黄陂区签约…"), city_of_districts("青山区开工…"), city_of_districts("")
+    ('武汉市', None, None)
+    """
+    from .datafiles import read_tsv
+
+    named = {row["name"]: row.get("jurisdiction") or "" for row in read_tsv("districts.tsv")
+             if row.get("kind") == "district" and row["name"] in text}
+    cities = set(named.values())
+    return next(iter(cities)) if len(named) >= 2 and len(cities) == 1 and "" not in cities else None
 
 
 def _city_of_district(name: str) -> str:

@@ -204,3 +204,15 @@ def test_news_articles_without_separator_lines():
         gk:placement/gk:placedIn/rdfs:label ?district ; gk:investment/gk:value ?value }""")
     assert {(r["project"], r["district"], r["value"]) for r in rows} == {
         ("东风汽车襄阳新能源基地", "襄州区", "80"), ("樊城区新能源装备产业园", "樊城区", "30")}
+
+
+def test_news_that_names_no_city_belongs_to_the_city_of_its_districts():
+    # articles of 洪山区 and 黄陂区 that never write 武汉市: both districts are the gazetteer's 武汉市's, so
+    # the projects are 武汉市's (one node with the same project in its reports), not 未知's
+    result = process_document("news.txt", (DATA / "news_districts_no_city.txt").read_bytes())
+    assert result.ok and result.kind == "news"
+    store = ox.Store()
+    store.load(result.nquads.encode(), format=ox.RdfFormat.N_QUADS)
+    rows = select(store, "SELECT ?p ?district WHERE { ?p a gk:Project ; gk:placement/gk:placedIn/rdfs:label ?district }")
+    assert {(r["p"].split("/project/")[1], r["district"]) for r in rows} == {
+        ("武汉市/光电子信息产业园二期项目", "洪山区"), ("武汉市/天河航空产业园", "黄陂区")}
