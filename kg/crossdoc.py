@@ -175,15 +175,21 @@ class _Sink:
 
 
 def _located(placement_rows: list[dict], add, new_quads: set) -> None:
-    """gk:locatedIn where all the placements of a project agree (the documents' and the new ones)."""
-    placed: dict[str, set[str]] = defaultdict(set)
+    """gk:locatedIn where all the placements of a project agree (the documents' and the new ones).
+
+    A district its name holds gives way to what a text states: 汉阳造文化创意产业园项目在江夏区开工建设
+    names 汉阳 but is built in 江夏区, so when every placement by a sentence, a plan's units or a
+    district's own report agrees, the name's is not counted.
+    """
+    stated: dict[str, set[str]] = defaultdict(set)
+    by_name: dict[str, set[str]] = defaultdict(set)
     for row in placement_rows:
-        placed[row["project"]].add(row["district"])
+        (by_name if row.get("method") == "name" else stated)[row["project"]].add(row["district"])
     for quad in new_quads:
-        if quad.predicate == gk("placedIn"):
+        if quad.predicate == gk("placedIn"):  # plan_units
             project = str(quad.subject.value).split("/placement/")[0]
-            placed[project].add(quad.object.value)
-    for project in sorted(placed):
-        districts = placed[project]
+            stated[project].add(quad.object.value)
+    for project in sorted(set(stated) | set(by_name)):
+        districts = stated.get(project) or by_name[project]
         if len(districts) == 1:
             add(ox.NamedNode(project), gk("locatedIn"), ox.NamedNode(next(iter(districts))))

@@ -74,17 +74,26 @@ def test_builder_from_the_news_and_one_node_across_documents():
     assert len(docs) == 2
 
 
-def test_conflicting_evidence_places_nothing():
+def _placed(text):
     store = ox.Store()
-    text = "武昌智慧科技园开工。该项目位于洪山区。\n"
     path = DATA / "news_feed.txt"
     data = ("-\n【江城招商】武昌智慧科技园\n" + text + "2030-01-01\n-\n【江城招商】其他\n好的。\n2030-01-02\n").encode()
     store.load(process_document(str(path), data, "news").nquads.encode(), format=ox.RdfFormat.N_QUADS)
     for quad in link_documents(store):
         store.add(quad)
-    assert select(store, "SELECT ?p WHERE { ?p gk:locatedIn ?d }") == []
-    methods = select(store, "SELECT ?m WHERE { ?x a gk:Placement ; gk:method ?m }")
-    assert {r["m"] for r in methods} == {"name", "sentence"}
+    methods = select(store, "SELECT ?m ?d WHERE { ?x a gk:Placement ; gk:method ?m ; gk:placedIn/rdfs:label ?d }")
+    located = select(store, "SELECT ?d WHERE { ?p gk:locatedIn/rdfs:label ?d }")
+    return {(r["m"], r["d"]) for r in methods}, [r["d"] for r in located]
+
+
+def test_a_stated_place_outweighs_the_name_and_conflicting_statements_place_nothing():
+    # 武昌智慧科技园 names 武昌, but the text states 洪山区: the statement places it (a name such as 汉阳造 or
+    # 光谷 is a brand as often as a place)
+    assert _placed("武昌智慧科技园开工。该项目位于洪山区。\n") == (
+        {("name", "武昌区"), ("sentence", "洪山区")}, ["洪山区"])
+    # two statements that disagree: nowhere
+    methods, located = _placed("武昌智慧科技园开工。该项目位于洪山区。\n该项目落户江夏区。\n")
+    assert ("sentence", "江夏区") in methods and located == []
 
 
 def test_a_company_name_starts_after_the_verb_that_introduces_it(seeds_store):
