@@ -225,3 +225,11 @@ def test_news_that_names_no_city_belongs_to_the_city_of_its_districts():
     rows = select(store, "SELECT ?p ?district WHERE { ?p a gk:Project ; gk:placement/gk:placedIn/rdfs:label ?district }")
     assert {(r["p"].split("/project/")[1], r["district"]) for r in rows} == {
         ("武汉市/光电子信息产业园二期项目", "洪山区"), ("武汉市/天河航空产业园", "黄陂区")}
+
+
+def test_a_sentence_of_several_projects_places_each_by_its_part_between_semicolons():
+    # the cue and the district are in the clause after the project's name, within its own part of
+    # the sentence between semicolons
+    assert sorted(placements("德国博世新能源汽车零部件项目总投资5亿美元,落户武汉经开区;"
+                             "新加坡丰树物流园项目总投资2.3亿美元,选址东西湖区。")) == [
+        ("德国博世新能源汽车零部件项目", "武汉经开区", "sentence"), ("新加坡丰树物流园项目", "东西湖区", "sentence")]

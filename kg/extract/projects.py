@@ -302,10 +302,10 @@ def _district_before(text: str, cue: Mention, places: list[Mention]) -> str | No
     return known[0].id if known else unseen_district(match.group(1))
 
 
-def _clauses(text: str, sentence: Sentence) -> list[tuple[int, int]]:
-    """The spans of a sentence between its commas and semicolons."""
+def _clauses(text: str, sentence: Sentence, separators: str = ";；,，") -> list[tuple[int, int]]:
+    """The spans of a sentence between its commas and semicolons (or ``separators``)."""
     spans, start = [], sentence.start
-    for match in re.finditer(r"[;；,，]", text[sentence.start:sentence.end]):
+    for match in re.finditer(f"[{separators}]", text[sentence.start:sentence.end]):
         spans.append((start, sentence.start + match.start()))
         start = sentence.start + match.end()
     return spans + [(start, sentence.end)]
@@ -359,13 +359,16 @@ def _counts_projects(clause: str) -> bool:
 def _clause_placements(text: str, sentence: Sentence, projects: list[ProjectMention],
                        ents: list[Mention]) -> list[Placement]:
     """In a sentence of several projects, a clause that names one project and one place after a cue
-    places it (位于包河区的A产业园项目总投资45亿元;B项目落户长丰县: each clause its own)."""
+    places it (位于包河区的A产业园项目总投资45亿元;B项目落户长丰县: each clause its own), and so does a
+    part between semicolons (A项目总投资5亿美元,落户武汉经开区;B项目…,选址东西湖区)."""
     placements = []
-    for start, end in _clauses(text, sentence):
+    for start, end in _clauses(text, sentence) + _clauses(text, sentence, ";；"):
         named = _named_in(projects, (start, end))
         cue = _cue_districts(text, [m for m in ents if start <= m.start and m.end <= end])
         if len(named) == 1 and len(cue) == 1:
-            placements.append(Placement(next(iter(named)), next(iter(cue)), "sentence", sentence))
+            placement = Placement(next(iter(named)), next(iter(cue)), "sentence", sentence)
+            if placement not in placements:
+                placements.append(placement)
     return placements
 
 
