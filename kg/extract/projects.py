@@ -214,11 +214,21 @@ def find_projects(text: str, sentence: Sentence, ents: list[Mention]) -> list[Pr
     return kept
 
 
+# what closes a list of named projects: 等 (甲、乙等N个…项目), or a count right after the last name
+# (甲、乙和丙三个项目)
+_LIST_END = re.compile(r"等|(?<=[\u4e00-\u9fff])(?=(?:[两二三四五六七八九十]|\d{1,3})个)")
+
+
 def _list_items(text: str, sentence: Sentence, places: set[str]) -> list[ProjectMention]:
-    """Items of ``甲、乙等N个…项目``: named examples of a counted category of projects."""
+    """Items of ``甲、乙等N个…项目`` or ``甲、乙和丙三个项目``: named examples of a counted category of projects.
+
+    >>> text = "签约的临空智慧物流港、盘龙城文化旅游综合体和天河航空产业园三个项目总投资106亿元。"
+    >>> [m.name for m in _list_items(text, Sentence(0, len(text), text), set())]
+    ['临空智慧物流港', '盘龙城文化旅游综合体', '天河航空产业园']
+    """
     config = _config()
     items = []
-    for match in re.finditer("等", text[sentence.start:sentence.end]):
+    for match in _LIST_END.finditer(text[sentence.start:sentence.end]):
         position = sentence.start + match.start()
         clause_end = position
         while clause_end < sentence.end and text[clause_end] not in ",，;；。:：":
@@ -229,9 +239,14 @@ def _list_items(text: str, sentence: Sentence, places: set[str]) -> list[Project
         while clause_start > sentence.start and text[clause_start - 1] not in ",，;；。:：":
             clause_start -= 1
         cursor = clause_start
-        for piece in text[clause_start:position].split("、"):
-            piece_start = cursor
-            cursor += len(piece) + 1
+        pieces = text[clause_start:position].split("、")
+        if match.group(0) != "等":  # 甲、乙和丙三个项目: the last two joined by 和
+            *head, last = pieces
+            joined = re.split("(?<=[^、])(?:和|及|与)(?=[^、])", last, maxsplit=1)
+            pieces = head + joined if head or len(joined) > 1 else []
+        for piece in pieces:
+            piece_start = text.find(piece, cursor, position)
+            cursor = piece_start + len(piece)
             name = _trim(piece)
             if any(name.endswith(s) for s in config["company_suffixes"]):
                 continue
@@ -372,6 +387,30 @@ def _clause_placements(text: str, sentence: Sentence, projects: list[ProjectMent
     return placements
 
 
+def _respective_placements(text: str, sentence: Sentence, projects: list[ProjectMention],
+                           ents: list[Mention]) -> list[Placement]:
+    """Districts listed before 分别 and as many projects listed after it, in the same clause: each
+    district the project in its place (东湖高新区、江夏区、黄陂区分别签约A项目、B项目、C项目).
+
+    >>> from kg.segment_reports import sentences
+    >>> t = "其中,东湖高新区、江夏区分别签约光谷量子计算产业园项目、庙山智能网联汽车零部件产业园项目。"
+    >>> [(p.project, p.district, p.method) for p in extract_projects(t, sentences(t)).placements if p.method != "name"]
+    [('光谷量子计算产业园项目', '东湖高新区', 'sentence'), ('庙山智能网联汽车零部件产业园项目', '江夏区', 'sentence')]
+    """
+    for start, end in _clauses(text, sentence):
+        respectively = text.find("分别", start, end)
+        if respectively < 0:
+            continue
+        places = sorted((m for m in ents if m.label == "PLACE" and start <= m.start and m.end <= respectively),
+                        key=lambda m: m.start)
+        listed = text[places[0].start:respectively] if places else ""
+        named = [p for p in projects if respectively < p.start and p.end <= end]
+        if len(places) >= 2 and len(places) == len(named) == listed.count("、") + 1 \
+                and len({m.id for m in places}) == len(places):
+            return [Placement(project.name, place.id, "sentence", sentence) for place, project in zip(places, named)]
+    return []
+
+
 def district_kind(name: str) -> str:
     """``function_zone`` for a name with a zone's ending (成都高新区), else ``district``."""
     return "function_zone" if name.endswith(tuple(_config()["function_zone_endings"])) else "district"
@@ -436,7 +475,8 @@ def extract_projects(text: str, sentences: list[Sentence], home_district: str | 
             if target and len(cue) == 1:
                 findings.placements.append(Placement(target, next(iter(cue)), "sentence", sentence))
             elif len(names) > 1:
-                findings.placements.extend(_clause_placements(text, sentence, projects, ents))
+                findings.placements.extend(_clause_placements(text, sentence, projects, ents)
+                                           or _respective_placements(text, sentence, projects, ents))
             findings.investments.extend(_investments(text, sentence, projects, target))
             if home_district and sentence_districts <= {home_district}:
                 for name in names:
