@@ -82,13 +82,21 @@ def select_with_values(store: pyoxigraph.Store, query: str, variable: str, iris,
 _QUERY_START = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False for text too long to be a file's name (a long query)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def query_text(argument: str, stdin=None) -> str:
     """The query an argument gives: ``-`` reads standard input, an existing file is read,
     and text that starts like SPARQL (after any ``#`` comments) is the query itself."""
     if argument == "-":
         return (stdin or sys.stdin).read()
     path = Path(argument)
-    if _QUERY_START.match(argument) and not path.is_file():
+    if _QUERY_START.match(argument) and not _is_file(path):
         return argument
     try:
         return path.read_text(encoding="utf-8")

@@ -88,6 +88,10 @@ def test_query_given_as_text_or_as_a_file(runner, out, tmp_path):
         == result.output
     missing = runner.invoke(main, ["query", str(tmp_path / "nosuch.rq"), "--graph", out])
     assert missing.exit_code == 2 and "No such file" in missing.output and "the query itself" in missing.output
+    # a query longer than a file's name may be (255 bytes) is still the query
+    long = text.replace("WHERE", "WHERE " + "# " + "很长的说明" * 40 + "\n")
+    result = runner.invoke(main, ["query", long, "--graph", out, "--format", "json"])
+    assert result.exit_code == 0 and json.loads(result.output) == [{"n": "46"}], result.output
 
 
 def test_values_are_printed_as_written_never_as_markup(runner, out):
