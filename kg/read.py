@@ -420,7 +420,8 @@ def docx_text(data: bytes) -> str:
             for row in Table(element, document).rows:
                 cells, previous = [], None
                 for cell in row.cells:  # a cell spanning columns comes once per column it spans
-                    cells.append("" if cell._tc is previous else "".join(p.text for p in cell.paragraphs))
+                    cells.append("" if cell._tc is previous else
+                                 cell_lines([numbering.label(p._p) + p.text for p in cell.paragraphs], ""))
                     previous = cell._tc
                 lines.append("\t".join(cells))
     return "\n".join(lines) + "\n"
@@ -514,8 +515,8 @@ def is_xlsx(data: bytes, path: str = "") -> bool:
 
 def xlsx_text(data: bytes) -> str:
     """The text of an Excel workbook: each sheet's rows as lines of tab-separated cells (values, not
-    formulas), so a responsibility table reads as a tab-separated one; a line break inside a cell is a
-    space (reading then joins the pieces, and a list of units split at them). A merged cell has its
+    formulas), so a responsibility table reads as a tab-separated one; a line break inside a cell parts
+    a list of units one a line, and is a space otherwise (:func:`cell_lines`). A merged cell has its
     value in its first cell only, as a spreadsheet saves it. Offsets in the graph point into this text."""
     import io
     import zipfile
@@ -543,7 +544,23 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, (datetime.date, datetime.datetime)):
         return f"{value.year}年{value.month}月{value.day}日"
-    return str(value).replace("\r", "").replace("\n", " ")
+    return cell_lines(str(value).replace("\r", "").split("\n"), " ")
+
+
+def cell_lines(lines: list[str], between: str) -> str:
+    """A table cell's lines (Alt+Enter in a spreadsheet, paragraphs in a Word cell) as one line: units
+    one a line are a list (parted by 、, so 市财政局 / 高新区管委会 stay two), other text is joined by
+    ``between`` (a wrapped sentence).
+
+    >>> cell_lines(["市财政局", "高新区管委会"], ""), cell_lines(["推进消费提振,社会消费品零售总额", "增长6%"], "")
+    ('市财政局、高新区管委会', '推进消费提振,社会消费品零售总额增长6%')
+    """
+    from .extract.units import org_suffix  # what ends a unit's name: the units stage's knowledge
+
+    lines = [line.strip() for line in lines if line.strip()]
+    if len(lines) > 1 and all(org_suffix(line) for line in lines):
+        return "、".join(lines)
+    return between.join(lines)
 
 
 def pdf_text(data: bytes) -> str:

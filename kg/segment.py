@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from .extract.units import heading_units
 from .extract.roles import (deadline_columns, first_colon, is_role_sentence, lead_marker_pattern,
-                           other_label_pattern, role_label_pattern, role_word_pattern, table_columns)
+                           other_label_pattern, role_label_of, role_label_pattern, role_word_pattern, table_columns)
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem, UnitMention
 from .numerals import chinese_to_int
 from .read import GAP, SourceText
@@ -330,7 +330,7 @@ class _TableRow:
 
 
 _NUMBER_HEADER = re.compile(r"^(序号|编号|No\.?)$", re.IGNORECASE)
-_ROW_NUMBER = re.compile(r"^(\d{1,4})[.、]?$")
+_ROW_NUMBER = re.compile(r"^(?:\((\d{1,4})\)|(\d{1,4})[.、]?)$")  # 1, 1., 1、, (1)
 
 
 def _cells(line: str, separator: str) -> list[tuple[int, str]]:
@@ -386,6 +386,28 @@ def _table_layout(line: str, source: SourceText | None = None, line_start: int =
     return _TableLayout(separator, number, tasks, roles, len(cells), spans=spans, deadlines=deadline_columns(headers))
 
 
+def _sub_header(layout: _TableLayout, line: str) -> _TableLayout | None:
+    """The layout a second header row makes of ``layout``: a header over two rows, 责任单位 spanning
+    牵头单位 | 配合单位 below it. The role labels of ``line`` name their columns; None when it names none
+    (or the table is aligned with spaces, whose columns the first row's spans give).
+
+    >>> layout = _table_layout("序号\\t重点任务\\t责任单位\\t\\t完成时限")
+    >>> [(c, label) for c, label in _sub_header(layout, "\\t\\t牵头单位\\t配合单位\\t").roles]
+    [(2, '牵头单位'), (3, '配合单位')]
+    """
+    if layout.separator == GAP:
+        return None
+    cells = [text.replace(" ", "") for _, text in _cells(line, layout.separator)]
+    labelled = [(index, role_label_of(text)) for index, text in enumerate(cells) if text and role_label_of(text)]
+    if not labelled or any(text and not role_label_of(text) and index not in layout.tasks and index != layout.number
+                           and index not in {c for c, _ in layout.deadlines} for index, text in enumerate(cells)):
+        return None
+    columns = {index for index, _ in labelled}
+    roles = sorted([(c, label) for c, label in layout.roles if c not in columns] + labelled)
+    return _TableLayout(layout.separator, layout.number, [t for t in layout.tasks if t not in columns], roles,
+                        max(layout.count, len(cells)), deadlines=layout.deadlines, spans=layout.spans)
+
+
 def _line_cells(line: str, layout: _TableLayout, line_start: int, source: SourceText) -> list[tuple[int, int, str]]:
     """(column, offset in the document, text) of each non-empty cell of a table line."""
     cells = _cells(line, layout.separator)
@@ -403,7 +425,7 @@ def _starts_row(cells: list[tuple[int, int, str]], layout: _TableLayout) -> str 
         task = "".join(by_column.get(column, "") for column in layout.tasks)
         return "" if re.search(r"[\u4e00-\u9fff]", task) else None
     number = _ROW_NUMBER.match(by_column.get(layout.number, ""))
-    return number.group(1) if number else None
+    return (number.group(1) or number.group(2)) if number else None
 
 
 def _continues_row(row: _TableRow, line: str, cells: list[tuple[int, int, str]], layout: _TableLayout,
@@ -419,14 +441,29 @@ def _continues_row(row: _TableRow, line: str, cells: list[tuple[int, int, str]],
         return not following or _screen_span(source, offset, text)[1] <= following[0] + 2
     if layout.separator in line:
         return True
-    last = "".join(text for _, text in row.cells.get(row.last, ()))
-    return last.count('"') % 2 == 1
+    return _open_quote(row) or _wrapped_task(row, line, layout)
+
+
+def _open_quote(row: _TableRow) -> bool:
+    """Whether the cell the row's last piece went to is a spreadsheet's quoted cell still open."""
+    return "".join(text for _, text in row.cells.get(row.last, ())).count('"') % 2 == 1
+
+
+def _wrapped_task(row: _TableRow, line: str, layout: _TableLayout) -> bool:
+    """Whether a line of no cells is the row's task text wrapped onto it (…社会消费品零售总额 / 增长6%左右):
+    the task's text is cut off (no 。 ends it) and the line is short and no note (注:…)."""
+    task = "".join(text for column in layout.tasks[:1] for _, text in row.cells.get(column, ()))
+    return bool(task) and not task.rstrip().endswith(("。", ";", "!", "?")) and len(line.strip()) <= 30 \
+        and not re.search("[:：]", line)
 
 
 def _continue_row(row: _TableRow, line: str, cells: list[tuple[int, int, str]], layout: _TableLayout) -> None:
     """Add a continuation line's cells to ``row``. A space-aligned or full line puts each cell in
-    its column; a spreadsheet's multi-line cell goes on where the line above stopped."""
-    if layout.separator != GAP and not line.startswith(layout.separator) and len(_cells(line, layout.separator)) < layout.count:
+    its column; a spreadsheet's multi-line cell goes on where the line above stopped; a line of no
+    cells under a cut-off task goes on with the task."""
+    if layout.separator != GAP and layout.separator not in line and not _open_quote(row) and layout.tasks:
+        cells = [(layout.tasks[0], offset, text) for _, offset, text in cells]
+    elif layout.separator != GAP and not line.startswith(layout.separator) and len(_cells(line, layout.separator)) < layout.count:
         columns = range(row.last, row.last + len(cells))
         cells = [(column, offset, text) for column, (_, offset, text) in zip(columns, cells)]
     for column, offset, text in cells:
@@ -573,6 +610,10 @@ def segment_plan(source: SourceText) -> PlanStructure:
                 continue
             if table is not None:
                 numeral = _starts_row(cells, table)
+                below = _sub_header(table, raw_line) if row is None and numeral is None else None
+                if below is not None:  # 责任单位 over 牵头单位 | 配合单位: the roles are the second row's
+                    table = below
+                    continue
                 if numeral is not None:
                     if not parts:  # a table under no part heading: one part without a number
                         parts.append(_Block("part", 1, "", "", start, source.line_of(start), part_index=0))

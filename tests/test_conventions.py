@@ -952,3 +952,34 @@ def test_a_report_from_which_nothing_is_read_says_so(tmp_path):
     assert result.exit_code == 1 and result.documents[0].ok
     [problem] = result.documents[0].problems
     assert problem.startswith("no commitment or result found") and "一、过去五年工作回顾 (period, no year)" in problem
+
+
+def test_a_header_over_two_rows(tmp_path):
+    # 责任单位 spanning 牵头单位 | 责任单位 in the row below (a spreadsheet's merged header): the second
+    # row names the role columns, so the co-owners are read
+    result, store = build_clean(tmp_path, "plan_two_row_header.xlsx", 2)
+    assert owners(store, "一.1") == [("co", "市发改委"), ("co", "市财政局"), ("lead", "市商务局")]  # 市发展改革委
+    assert owners(store, "一.2") == [("co", "各区人民政府"), ("lead", "市发改委")]
+
+
+def test_cells_of_several_lines_and_numbers_in_brackets(tmp_path):
+    # units one a line in a cell (Alt+Enter; Word paragraphs) stay apart even when the next names no
+    # level (市财政局 / 高新区管委会); (1), (2) in the 序号 column under 二、 are 二.1, 二.2; Word's automatic
+    # numbering in the 序号 cells is read
+    result, store = build_clean(tmp_path, "plan_cell_line_breaks.xlsx", 4)
+    assert owners(store, "一.1") == [("co", "市财政局"), ("co", "高新区管委会"), ("lead", "市住建局")]  # 市住房城乡建设局
+    assert owners(store, "二.2") == [("co", "各县(市、区)人民政府"), ("co", "市卫健委"), ("lead", "市民政局")]
+    result, store = build_clean(tmp_path / "docx", "plan_cell_paragraph_units.docx", 2)
+    assert owners(store, "1") == [("co", "市财政局"), ("co", "高新区管委会"), ("lead", "市商务局")]
+    result, store = build_clean(tmp_path / "numbered", "plan_numbered_cells.docx", 2)
+    assert owners(store, "2") == [("co", "市财政局"), ("lead", "市人社局")]
+
+
+def test_a_task_cell_wrapped_onto_a_line_of_its_own(tmp_path):
+    # …社会消费品零售总额 / 增长6%左右 on the next line, with no tab: the task's text goes on, and so its target
+    result, store = build_clean(tmp_path, "plan_wrapped_task_cells.txt", 4)
+    from kg.store import select
+
+    assert task_texts(store)["一.1"] == "实施消费提振行动,社会消费品零售总额增长6%左右"
+    targets = {r["code"]: r["v"] for r in select(store, "SELECT ?code ?v WHERE { ?t gk:code ?code ; gk:hasTarget/gk:value ?v }")}
+    assert targets["一.1"] == "6" and targets["一.2"] == "120"
