@@ -233,12 +233,18 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
     """Build ``options.inputs`` into ``options.out_dir``; see the module docstring."""
     started = time.perf_counter()
     out_dir = Path(options.out_dir)
+    if not out_dir.name:  # --out . or --out ..: the folder by its own name
+        out_dir = out_dir.resolve()
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: exists and is not a folder (refusing to replace a file)")
     files = collect_inputs(options.inputs)
     if not files:
         raise UsageError("no input documents found (give files or folders of .txt, .docx, .xlsx, .pdf or .html files)")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _check_out_dir(out_dir, options.inputs)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{out_dir}: cannot make its folder ({exc.strerror or exc})") from None
     with _BuildLock(out_dir):
         _recover(out_dir)
         knowledge = _knowledge_digest()
@@ -291,7 +297,8 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
                     progress("built", result)
             documents = results
             result = BuildResult(out_dir=out_dir, documents=documents, reused=reused)
-            if options.strict and result.failed:
+            # --strict and a failure, or nothing built at all: the previous output stays as it was
+            if (options.strict and result.failed) or not any(document.ok for document in documents):
                 result.built = False
                 _stop_process(network_process)
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -306,6 +313,20 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
             raise
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _check_out_dir(out_dir: Path, inputs: list[Path]) -> None:
+    """Refuse an output folder whose replacement would lose files: one that holds an input (or is
+    one), or one with files that no ``kg build`` wrote (no build-report.json)."""
+    target = out_dir.resolve()
+    for given in inputs:
+        path = Path(given).resolve()
+        if path == target or target in path.parents:
+            raise UsageError(f"{out_dir}: holds the input {given}; --out is replaced as a whole, so give it "
+                             f"a folder of its own (default: out)")
+    if target.is_dir() and not (target / REPORT_FILE).is_file() and any(target.iterdir()):
+        raise UsageError(f"{out_dir}: holds files that kg build did not write (no {REPORT_FILE}); --out is "
+                         f"replaced as a whole, so give a new or empty folder")
 
 
 def _run(args: list[tuple], indexes: list[int], options: BuildOptions):
@@ -1059,7 +1080,10 @@ class _BuildLock:
         self.handle = None
 
     def __enter__(self):
-        self.handle = open(self.path, "a+")
+        try:
+            self.handle = open(self.path, "a+")
+        except OSError as exc:
+            raise UsageError(f"{self.path.parent}: cannot write there ({exc.strerror or exc})") from None
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

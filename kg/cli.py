@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import GovkgError
+from .errors import EXIT_USAGE, GovkgError
 
 DEFAULT_OUT = "out"
 DEFAULT_SEEDS = "seeds"
@@ -34,6 +34,12 @@ class GovkgGroup(click.Group):
                 raise
             click.echo(f"kg: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            # a file or folder the user named that cannot be read or written (-o /no/such/dir/x.ttl)
+            if (ctx.obj and ctx.obj.get("debug")) or exc.filename is None:
+                raise
+            click.echo(f"kg: {exc.filename}: {exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_USAGE)
 
 
 @click.group(cls=GovkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,7 +64,8 @@ KIND_CHOICES = click.Choice(["plan", "city_report", "district_report", "news"])
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
-              help="Folder to write the graph into (replaced as a whole when the build succeeds).")
+              help="Folder to write the graph into (replaced as a whole when the build succeeds; a folder "
+                   "holding the inputs or files kg build did not write is refused).")
 @click.option("--kind", type=KIND_CHOICES, default=None,
               help="Treat every input as this kind of document instead of recognising it by content.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
@@ -140,8 +147,11 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, 
 def query(query, graph_dir, fmt):
     """Run a SPARQL query on the graph.
 
-    QUERY is a .rq file, - for standard input, or the query itself:
-    kg query 'SELECT ?t WHERE { ?t a gk:Task } LIMIT 5'.
+    QUERY is a .rq file, - for standard input, the query itself
+    (kg query 'SELECT ?t WHERE { ?t a gk:Task } LIMIT 5'), or the name of a query
+    that comes with govkg: project_located (where the projects are),
+    project_investments (what they cost), tasks_shared_by_two_units … (the files
+    of kg/queries/).
 
     The prefixes gk:, id:, org:, skos:, prov:, dcterms:, rdfs:, rdf:, xsd: and owl:
     are predefined; the default graph is the union of all documents.

@@ -85,7 +85,10 @@ def print_build_summary(result, quiet: bool = False) -> None:
         for problem in document.problems:
             click.echo(f"{document.path}: {problem}", err=True)
     if not result.built:
-        click.echo(f"kg: --strict: {len(result.failed)} input(s) failed; nothing was built", err=True)
+        if len(result.failed) == len(result.documents):
+            click.echo(f"kg: no input could be built; {result.out_dir} is left as it was", err=True)
+        else:
+            click.echo(f"kg: --strict: {len(result.failed)} input(s) failed; nothing was built", err=True)
         return
     if not result.conforms:
         click.echo(f"kg: the graph does not conform to the SHACL shapes ({result.violations} violations); "

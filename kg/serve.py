@@ -686,9 +686,10 @@ class ExplorerServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
         except ValueError:
             self.address_family = socket.AF_INET
-        super().__init__(address, Handler)
+        # set before binding: a failed bind calls server_close(), which closes the explorer
         self.explorer = explorer
         self.verbose = verbose
+        super().__init__(address, Handler)
         self.allowed_hosts = _allowed_hosts(host)
         self._connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph
 
+from .datafiles import QUERY_DIR
 from .errors import UsageError
 from .ns import PREFIXES
 
@@ -79,6 +80,8 @@ def select_with_values(store: pyoxigraph.Store, query: str, variable: str, iris,
     return rows
 
 
+_UPDATE_START = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:(?:PREFIX|BASE)[^\n]*\n\s*)*"
+                           r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 _QUERY_START = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
@@ -92,18 +95,26 @@ def _is_file(path: Path) -> bool:
 
 def query_text(argument: str, stdin=None) -> str:
     """The query an argument gives: ``-`` reads standard input, an existing file is read,
-    and text that starts like SPARQL (after any ``#`` comments) is the query itself."""
+    text that starts like SPARQL (after any ``#`` comments) or holds a ``{`` is the query itself,
+    and a bare name is one of govkg's queries (``project_located``: kg/queries/project_located.rq)."""
     if argument == "-":
         return (stdin or sys.stdin).read()
     path = Path(argument)
-    if _QUERY_START.match(argument) and not _is_file(path):
-        return argument
+    if not _is_file(path):
+        if _UPDATE_START.match(argument) and re.search(r"\s", argument):
+            raise UsageError("kg query only reads the graph (SELECT, ASK, CONSTRUCT, DESCRIBE); an update "
+                             "(INSERT, DELETE …) changes nothing here: rebuild from the documents instead")
+        if _QUERY_START.match(argument) or "{" in argument:
+            return argument  # the query itself (SELEC … { } is one with a typo: its syntax error says so)
+        bundled = QUERY_DIR / f"{argument.removesuffix('.rq')}.rq"
+        if "/" not in argument and bundled.is_file():
+            return bundled.read_text(encoding="utf-8")  # a query that comes with govkg: project_located
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
-        raise UsageError(f"{argument}: {reason} (give a .rq file, - for standard input, "
-                         f"or the query itself: kg query 'SELECT …')") from None
+        raise UsageError(f"{argument}: {reason} (give a .rq file, - for standard input, the query itself: "
+                         f"kg query 'SELECT …', or a query of govkg's by name: kg query project_located)") from None
 
 
 def _term(value):

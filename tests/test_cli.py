@@ -200,3 +200,50 @@ def test_tasks_due_by_a_day(runner, tmp_path):
     assert "2 tasks due by 2026-12-31" in result.output and "2026-10-31" in result.output
     result = runner.invoke(main, ["tasks", "--unit", "市住建局", "--due-by", "end of june", "--graph", graph])
     assert result.exit_code == 2 and "--due-by" in result.output
+
+
+def test_build_never_replaces_a_folder_that_holds_its_inputs_or_files_it_did_not_write(runner, tmp_path):
+    # --out is replaced as a whole: a folder holding the documents (or the documents' own folder), or
+    # one holding other files, is refused with its reason and left as it was
+    docs = tmp_path / "project" / "docs"
+    docs.mkdir(parents=True)
+    plan = docs / "plan.txt"
+    plan.write_bytes((DATA / "plan_jingmen_inline_times.txt").read_bytes())
+    (tmp_path / "project" / "notes.txt").write_text("mine", encoding="utf-8")
+    for out_dir in (tmp_path / "project", docs):
+        result = runner.invoke(main, ["build", str(docs), "--out", str(out_dir), "--jobs", "1", "-q"])
+        assert result.exit_code == 2 and "holds the input" in result.output
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "important.doc").write_text("mine", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(docs), "--out", str(other), "--jobs", "1", "-q"])
+    assert result.exit_code == 2 and "did not write" in result.output
+    assert plan.is_file() and (tmp_path / "project" / "notes.txt").is_file() and (other / "important.doc").is_file()
+
+
+def test_a_build_where_nothing_can_be_built_keeps_the_previous_output(runner, tmp_path):
+    out_dir = tmp_path / "out"
+    good = runner.invoke(main, ["build", str(DATA / "plan_jingmen_inline_times.txt"), "--out", str(out_dir), "-q"])
+    assert good.exit_code == 0, good.output
+    before = (out_dir / "graph.nq").read_bytes()
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = runner.invoke(main, ["build", str(tmp_path / "empty.txt"), "--out", str(out_dir), "-q"])
+    assert result.exit_code == 1 and "left as it was" in result.output
+    assert (out_dir / "graph.nq").read_bytes() == before
+
+
+def test_a_file_the_user_names_that_cannot_be_written_is_one_line(runner, out, tmp_path):
+    result = runner.invoke(main, ["validate", "--graph", out, "--report", str(tmp_path / "no" / "such" / "r.ttl")])
+    assert result.exit_code == 2 and "No such file or directory" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_queries_that_come_with_govkg_run_by_name_and_updates_are_refused(runner, out):
+    result = runner.invoke(main, ["query", "project_located", "--graph", out, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert {"label": "武昌滨江天街", "districtLabel": "武昌区", "method": "name"}.items() <= next(
+        row for row in json.loads(result.output) if row["label"] == "武昌滨江天街" and row["method"] == "name").items()
+    result = runner.invoke(main, ["query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "--graph", out])
+    assert result.exit_code == 2 and "only reads the graph" in result.output
+    result = runner.invoke(main, ["query", "SELEC ?t WHERE { ?t a gk:Task }", "--graph", out])
+    assert result.exit_code == 2 and "SPARQL syntax error" in result.output

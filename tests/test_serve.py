@@ -296,3 +296,10 @@ def test_cli_analyze(graph_dir):
     assert "市经信局" in result.output and "Brokers" in result.output and "Task load" in result.output
     result = CliRunner().invoke(main, ["analyze", "--graph", str(graph_dir), "--json"])
     assert json.loads(result.output)["summary"]["units"] == 7
+
+
+def test_a_port_in_use_is_named_as_the_reason(graph_dir, server):
+    # kg serve on the port another server holds: one line that says so, not a traceback about the explorer
+    port = server.server.server_address[1]
+    result = CliRunner().invoke(main, ["serve", "--graph", str(graph_dir), "--port", str(port)])
+    assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
