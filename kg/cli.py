@@ -133,10 +133,20 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, 
     from .lookup import unit_tasks
     from .store import open_store
 
+    unit_name, with_name = unit_name.strip(), with_name.strip() if with_name else with_name  # pasted with spaces
+    if not unit_name:
+        raise click.BadParameter("give a unit's name", param_hint="--unit")
     with working(f"finding the tasks of {unit_name} …"):
-        rows = unit_tasks(open_store(graph_dir), unit_name, with_name=with_name, include_collective=include_collective,
+        store = open_store(graph_dir)
+        rows = unit_tasks(store, unit_name, with_name=with_name, include_collective=include_collective,
                           jurisdiction=jurisdiction, year=year, due_by=due_by.date() if due_by else None)
+        # none due: say how many tasks the unit has and how many give a dated deadline at all
+        undated = unit_tasks(store, unit_name, with_name=with_name, include_collective=include_collective,
+                             jurisdiction=jurisdiction, year=year) if due_by and not rows and not as_json else None
     print_tasks(rows, unit_name, with_name, as_json, due_by=due_by.date().isoformat() if due_by else None)
+    if undated is not None:
+        dated = sum(1 for row in undated if row.get("deadline"))
+        click.echo(f"none of its {len(undated)} tasks is due by then; {dated} of them give a dated deadline", err=True)
 
 
 @main.command()
@@ -246,8 +256,12 @@ def track(graph_dir, year, jurisdiction, as_json):
     from .track import track as run_track
 
     with working("reading promises and results …"):
-        rows = run_track(open_store(graph_dir), year, jurisdiction)
-    print_track(rows, as_json)
+        store = open_store(graph_dir)
+        rows = run_track(store, year, jurisdiction)
+        # nothing for what was asked: say what the graph does hold
+        held = sorted({(row["year"], row["jurisdiction"]) for row in run_track(store)}) \
+            if not rows and not as_json and (year or jurisdiction) else []
+    print_track(rows, as_json, held)
 
 
 @main.command()

@@ -236,13 +236,16 @@ def print_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-def print_track(rows: list[dict], as_json: bool = False) -> None:
-    """The rows as a table (with a count per status) or as a JSON array."""
+def print_track(rows: list[dict], as_json: bool = False, held: list[tuple] = ()) -> None:
+    """The rows as a table (with a count per status) or as a JSON array; with no rows, the years and
+    jurisdictions the graph holds rows for (``held``), when a year or jurisdiction was asked."""
     if as_json:
         print_json(rows)
         return
     if not rows:
         stdout.print("no indicator has both a target and a result in the graph (for the year and jurisdiction asked)")
+        if held:
+            stdout.print("the graph has them for: " + ", ".join(f"{year} {place}" for year, place in held))
         return
     table = Table(title="promises against results")
     carried = any(row.get("owners") for row in rows)  # a plan of the year in the graph, linked to the report
@@ -277,7 +280,11 @@ def print_coverage(entries: list[dict], as_json: bool = False) -> None:
         stdout.print("no responsibility plan in the graph")
         return
     for entry in entries:
-        stdout.print(f"[bold]{entry['plan']}[/] ({entry['year']}) against {entry['report'] or 'no report in the graph'}")
+        if not entry["report"]:  # nothing to check the plan against: no gaps to list
+            stdout.print(f"[bold]{entry['plan']}[/] ({entry['year']}): no report of its year and jurisdiction "
+                         f"in the graph, so its {entry['tasks']} tasks are not checked (build the report with it)")
+            continue
+        stdout.print(f"[bold]{entry['plan']}[/] ({entry['year']}) against {entry['report']}")
         stdout.print(f"  {entry['linked']} of {entry['tasks']} tasks are stated in the report")
         end = entry["report_end"]
         if end and not end["complete"]:

@@ -247,3 +247,20 @@ def test_queries_that_come_with_govkg_run_by_name_and_updates_are_refused(runner
     assert result.exit_code == 2 and "only reads the graph" in result.output
     result = runner.invoke(main, ["query", "SELEC ?t WHERE { ?t a gk:Task }", "--graph", out])
     assert result.exit_code == 2 and "SPARQL syntax error" in result.output
+
+
+def test_empty_answers_say_why(runner, out, tmp_path):
+    # kg track for a year the graph has no rows for names the years and places it has; kg tasks --due-by
+    # with nothing due says how many tasks give a date at all; a plan with no report is unchecked, not all gaps
+    result = runner.invoke(main, ["track", "--graph", out, "--year", "2023"])
+    assert result.exit_code == 0 and "the graph has them for: 2024 武汉市" in result.output
+    result = runner.invoke(main, ["tasks", "--unit", " 市经信局 ", "--graph", out, "--due-by", "2025-12-31"])
+    assert result.exit_code == 0 and "none of its 71 tasks is due by then; 0 of them give a dated deadline" in result.output
+    plan_only = tmp_path / "out"
+    assert runner.invoke(main, ["build", str(DATA / "plan_jingmen_inline_times.txt"), "--out", str(plan_only),
+                                "-q"]).exit_code == 0
+    result = runner.invoke(main, ["coverage", "--graph", str(plan_only)])
+    assert "no report of its year and jurisdiction in the graph, so its 6 tasks are not checked" in result.output
+    assert "no report passage" not in result.output
+    entry = json.loads(runner.invoke(main, ["coverage", "--graph", str(plan_only), "--json"]).output)[0]
+    assert entry["report"] is None and entry["unlinked"] == []
