@@ -37,6 +37,8 @@ def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
     many cities or years one name (市经信局) names a unit in each. ``due_by`` keeps the tasks
     whose deadline (its last day) falls on or before that day.
     """
+    if jurisdiction is None:
+        jurisdiction, name = _qualified(store, name) or (None, name)
     rows = _task_rows(store, name, include_collective)
     rows = _in_plans(rows, name, jurisdiction, year)
     if due_by is not None:
@@ -145,6 +147,21 @@ def _unit_labels(store, graphs) -> dict[str, str]:
         for row in select(store, query("unit_labels"), {"g": ox.NamedNode(graph)}):
             labels[row["unit"]] = row["label"]
     return labels
+
+
+def _qualified(store, name: str) -> tuple[str, str] | None:
+    """(jurisdiction, the unit's own name) of a name qualified by a jurisdiction of the graph's plans
+    that no unit is called by itself: 合肥市发改委 is 合肥市's 市发改委 (the gazetteer's cities' full
+    names are aliases already)."""
+    names = {row["label"] for row in select(store, query("unit_names"))}
+    if name in names:
+        return None
+    places = {document["jurisdiction"] for document in _documents(store).values() if document["jurisdiction"]}
+    for place in sorted(places, key=len, reverse=True):
+        local = place[-1] + name[len(place):]
+        if name.startswith(place) and len(name) > len(place) + 1 and local in names:
+            return place, local
+    return None
 
 
 def _known(store, name: str) -> bool:

@@ -264,3 +264,14 @@ def test_empty_answers_say_why(runner, out, tmp_path):
     assert "no report passage" not in result.output
     entry = json.loads(runner.invoke(main, ["coverage", "--graph", str(plan_only), "--json"]).output)[0]
     assert entry["report"] is None and entry["unlinked"] == []
+
+
+def test_a_unit_named_with_its_city_in_a_graph_of_several_cities(runner, tmp_path):
+    # 合肥市发改委 is 合肥市's 市发改委 (the gazetteer holds 武汉市's full names only): its tasks, not a "did you mean"
+    out_dir = tmp_path / "out"
+    assert runner.invoke(main, ["build", str(DATA / "plan_hefei_marked_lead.txt"), str(DATA / "plan_jingmen_inline_times.txt"),
+                                "--out", str(out_dir), "-q", "--no-network"]).exit_code == 0
+    rows = json.loads(runner.invoke(main, ["tasks", "--unit", "合肥市发改委", "--graph", str(out_dir), "--json"]).output)
+    assert rows and {row["jurisdiction"] for row in rows} == {"合肥市"}
+    rows = json.loads(runner.invoke(main, ["tasks", "--unit", "荆门市发改委", "--graph", str(out_dir), "--json"]).output)
+    assert [row["code"] for row in rows] == ["一.1", "一.2"] and {row["jurisdiction"] for row in rows} == {"荆门市"}
