@@ -37,9 +37,14 @@ def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
     many cities or years one name (市经信局) names a unit in each. ``due_by`` keeps the tasks
     whose deadline (its last day) falls on or before that day.
     """
-    if jurisdiction is None:
-        jurisdiction, name = _qualified(store, name) or (None, name)
-    rows = _task_rows(store, name, include_collective)
+    try:
+        rows = _task_rows(store, name, include_collective)
+    except UnitNotFound:
+        qualified = _qualified(store, name) if jurisdiction is None else None
+        if qualified is None:
+            raise
+        jurisdiction, name = qualified  # 合肥市发改委: 合肥市's 市发改委
+        rows = _task_rows(store, name, include_collective)
     rows = _in_plans(rows, name, jurisdiction, year)
     if due_by is not None:
         rows = [row for row in rows if row.get("deadline") and row["deadline"] <= due_by.isoformat()]
@@ -154,8 +159,6 @@ def _qualified(store, name: str) -> tuple[str, str] | None:
     that no unit is called by itself: 合肥市发改委 is 合肥市's 市发改委 (the gazetteer's cities' full
     names are aliases already)."""
     names = {row["label"] for row in select(store, query("unit_names"))}
-    if name in names:
-        return None
     places = {document["jurisdiction"] for document in _documents(store).values() if document["jurisdiction"]}
     for place in sorted(places, key=len, reverse=True):
         local = place[-1] + name[len(place):]
