@@ -364,6 +364,120 @@ _HTML_STEPS: list[tuple[re.Pattern, object]] = [
 ]
 
 
+def expand_table_spans(page: str) -> tuple[str, OffsetMap]:
+    """A web page with each table cell that spans rows or columns (rowspan, colspan) written into every
+    row and column it covers, so each row reads with all its cells in place: a lead unit merged down two
+    rows leads both. A copy's text maps back to the cell it copies; the copies of a colspan are empty.
+
+    >>> page = "<table><tr><td rowspan=2>A</td><td>1</td></tr><tr><td>2</td></tr></table>"
+    >>> text, back = expand_table_spans(page)
+    >>> text[text.index("</tr><tr>") + 9:]
+    '<td>A</td><td>2</td></tr></table>'
+    >>> page[back(text.index("</tr><tr>") + 13)]
+    'A'
+    """
+    from html.parser import HTMLParser
+
+    line_starts = [0] + [m.end() for m in re.finditer("\n", page)]
+    insertions: list[tuple[int, int, int]] = []  # (where, inner start, inner end): a copy; inner start -1: empty
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=False)
+            self.tables: list[dict] = []  # per open table: rows spanned from above, the row's cells
+
+        def position(self) -> int:
+            line, column = self.getpos()
+            return line_starts[line - 1] + column
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.tables.append({"pending": {}, "cells": None})
+            elif not self.tables:
+                return
+            elif tag == "tr":
+                self.end_row(self.position())
+                self.tables[-1]["cells"] = []
+            elif tag in ("td", "th") and self.tables[-1]["cells"] is not None:
+                self.end_cell(self.position())
+                spans = dict(attrs)
+                start = self.position() + len(self.get_starttag_text() or "")
+                self.tables[-1]["cells"].append([self.position(), start, None, _span(spans.get("colspan")),
+                                                 _span(spans.get("rowspan"))])
+
+        def handle_endtag(self, tag):
+            if not self.tables:
+                return
+            if tag in ("td", "th"):
+                self.end_cell(self.position())
+            elif tag == "tr":
+                self.end_row(self.position())
+            elif tag == "table":
+                self.end_row(self.position())
+                self.tables.pop()
+
+        def end_cell(self, position):
+            cells = self.tables[-1]["cells"]
+            if cells and cells[-1][2] is None:
+                cells[-1][2] = position
+
+        def end_row(self, position):
+            table = self.tables[-1]
+            cells, pending = table["cells"], table["pending"]
+            if cells is None:
+                return
+            self.end_cell(position)
+            column, below = 0, {}
+            for tag_start, inner_start, inner_end, colspan, rowspan in cells:
+                while column in pending:  # a cell of a row above spans down into this one
+                    insertions.append((tag_start, *pending[column][:2]))
+                    column += 1
+                for offset in range(colspan):
+                    if offset:
+                        insertions.append((inner_end, -1, -1))
+                    if rowspan > 1:
+                        below[column + offset] = (inner_start, inner_end, rowspan - 1)
+                column += colspan
+            for spanned in sorted(c for c in pending if c >= column):
+                insertions.append((position, *pending[spanned][:2]))
+            for spanned, (start, end, left) in pending.items():
+                if left > 1 and spanned not in below:
+                    below[spanned] = (start, end, left - 1)
+            table["pending"], table["cells"] = below, None
+
+    try:
+        parser = Cells()
+        parser.feed(page)
+        parser.close()
+    except (AssertionError, ValueError):  # a page the parser cannot follow: read as it is
+        return page, OffsetMap.identity(len(page))
+    if not insertions:
+        return page, OffsetMap.identity(len(page))
+    pieces, segments, new, old = [], [], 0, 0
+    for where, start, end in sorted(insertions, key=lambda item: item[0]):  # stable: a row's copies in order
+        if where > old:
+            pieces.append(page[old:where])
+            segments.append((new, old, where - old, True))
+            new, old = new + where - old, where
+        copy = page[start:end] if start >= 0 else ""
+        for text, origin, copied in (("<td>", where, False), (copy, start, True), ("</td>", where, False)):
+            if text:
+                pieces.append(text)
+                segments.append((new, origin, max(len(text), 1) if copied else 1, copied))
+                new += len(text)
+    pieces.append(page[old:])
+    segments.append((new, old, len(page) - old, True))
+    return "".join(pieces), OffsetMap(segments, new + len(page) - old)
+
+
+def _span(value) -> int:
+    """A rowspan or colspan attribute as a count (1 when absent or unreadable; at most 100)."""
+    try:
+        return min(max(int(value), 1), 100)
+    except (TypeError, ValueError):
+        return 1
+
+
 def is_html(text: str) -> bool:
     """Whether ``text`` is a web page (its first lines hold HTML block tags).
 
@@ -377,6 +491,8 @@ def normalise(text: str) -> tuple[str, list[OffsetMap]]:
     """Apply every normalisation step; return the text and the maps (first to last)."""
     maps = []
     if is_html(text):
+        text, offset_map = expand_table_spans(text)
+        maps.append(offset_map)
         for pattern, replacement in _HTML_STEPS:
             text, offset_map = rewrite(text, pattern, replacement)
             maps.append(offset_map)

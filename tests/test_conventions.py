@@ -983,3 +983,15 @@ def test_a_task_cell_wrapped_onto_a_line_of_its_own(tmp_path):
     assert task_texts(store)["一.1"] == "实施消费提振行动,社会消费品零售总额增长6%左右"
     targets = {r["code"]: r["v"] for r in select(store, "SELECT ?code ?v WHERE { ?t gk:code ?code ; gk:hasTarget/gk:value ?v }")}
     assert targets["一.1"] == "6" and targets["一.2"] == "120"
+
+
+def test_a_web_page_table_with_merged_cells(tmp_path):
+    # rowspan/colspan: a header over two rows, a lead unit and a deadline merged down two rows, part rows
+    # across the table: each row reads with its cells in place
+    result, store = build_clean(tmp_path, "plan_merged_cells.html", 4)
+    from kg.store import select
+
+    assert owners(store, "一.1") == [("co", "市发改委"), ("lead", "市商务局")]
+    assert owners(store, "一.2") == [("co", "市市场监管局"), ("lead", "市商务局")]
+    due = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:deadlineText ?text }")}
+    assert due == {"一.1": "2025年12月底前", "一.2": "2025年12月底前", "二.3": "2025年12月底前", "二.4": "2025年9月底前"}
