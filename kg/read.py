@@ -239,6 +239,11 @@ _STEPS: list[tuple[re.Pattern, object]] = [
     (re.compile(f"(?<=[\\d]) +(?=[{CJK}%])"), ""),
     (re.compile(r"(?<=[:;,、(]) +"), ""),
     (re.compile(r" +(?=[:;,、)])"), ""),
+    # Markdown: **一、** **扩大内需** bold marks (a table's part row) go; a <br> inside a cell parts its
+    # lines as ; does (市发展改革委<br>市财政局: two units; …增长6%<br>举办…: two clauses)
+    (re.compile(r"\*\*([^*\n]+?)\*\*"), r"\1"),
+    (re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE),
+     lambda m: "" if m.start() and m.string[m.start() - 1] in "。;；,，、" else ";"),
     # years and dates in Chinese numerals: 二〇三〇年一月十二日 -> 2030年1月12日 (a report's date and headings)
     (re.compile("((?:一九|二[〇零])[〇零一二三四五六七八九]{2})年(?:([一二三四五六七八九十]{1,3})月"
                 "(?:([一二三四五六七八九十]{1,3})日)?)?"), _arabic_date),
@@ -351,7 +356,7 @@ def comma_separated_table(text: str) -> str:
 
 # a saved web page: its tags go (a block's end is a line end, a table cell's start a tab, so a table
 # reads as a tab-separated one), its entities are decoded, scripts and styles are dropped
-_HTML = re.compile(r"<(?:!doctype\s+html|html|body|p|div|br|table|h[1-6])\b", re.IGNORECASE)
+_HTML = re.compile(r"<(?:!doctype\s+html|html|body|p|div|table|h[1-6])\b", re.IGNORECASE)  # not br: Markdown has it too
 _HTML_STEPS: list[tuple[re.Pattern, object]] = [
     (re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL), ""),
     (re.compile(r"\s*</?(?:p|div|br|h[1-6]|li|tr|title|section|article|table|ul|ol|header|footer|head|body|html)\b[^>]*>\s*",

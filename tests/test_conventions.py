@@ -995,3 +995,15 @@ def test_a_web_page_table_with_merged_cells(tmp_path):
     assert owners(store, "一.2") == [("co", "市市场监管局"), ("lead", "市商务局")]
     due = {r["code"]: r["text"] for r in select(store, "SELECT ?code ?text WHERE { ?t gk:code ?code ; gk:deadlineText ?text }")}
     assert due == {"一.1": "2025年12月底前", "一.2": "2025年12月底前", "二.3": "2025年12月底前", "二.4": "2025年9月底前"}
+
+
+def test_a_markdown_table_with_bold_part_rows_and_line_breaks_in_cells(tmp_path):
+    # | **一、** | **扩大内需** | is a part row; <br> in a cell parts two units (and two clauses of a task);
+    # a page of Markdown with <br> in it is no web page
+    result, store = build_clean(tmp_path, "plan_markdown_bold_breaks.md", 4)
+    from kg.store import select
+
+    assert owners(store, "一.1") == [("co", "市发改委"), ("co", "市财政局"), ("lead", "市商务局")]
+    assert task_texts(store)["二.3"] == "城镇新增就业2万人"
+    targets = {r["v"] for r in select(store, "SELECT ?v WHERE { ?t gk:code '一.1' ; gk:hasTarget/gk:value ?v }")}
+    assert targets == {"6", "80"}
