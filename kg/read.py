@@ -636,7 +636,8 @@ def is_xlsx(data: bytes, path: str = "") -> bool:
 
 def xlsx_text(data: bytes) -> str:
     """The text of an Excel workbook: each sheet's rows as lines of tab-separated cells (values, not
-    formulas), so a responsibility table reads as a tab-separated one; a line break inside a cell parts
+    formulas), so a responsibility table reads as a tab-separated one, each sheet of several under its
+    name (a workbook of one sheet per part: 一、扩大内需); a line break inside a cell parts
     a list of units one a line, and is a space otherwise (:func:`cell_lines`). A merged cell has its
     value in its first cell only, as a spreadsheet saves it. Offsets in the graph point into this text."""
     import io
@@ -648,8 +649,10 @@ def xlsx_text(data: bytes) -> str:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheets = []
         for sheet in workbook.worksheets:
-            rows = ["\t".join(_cell_text(value) for value in row).rstrip("\t")
-                    for row in sheet.iter_rows(values_only=True)]
+            rows = ["\t".join(_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row).rstrip("\t")
+                    for row in sheet.iter_rows()]
+            if len(workbook.worksheets) > 1 and not _DEFAULT_SHEET.match(sheet.title):
+                rows.insert(0, sheet.title)  # a workbook of one sheet per part: 一、扩大内需 heads its rows
             sheets.append("\n".join(rows))
         workbook.close()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -657,14 +660,27 @@ def xlsx_text(data: bytes) -> str:
     return "\n\n".join(sheets) + "\n"
 
 
-def _cell_text(value) -> str:
-    """A spreadsheet cell's value as a plan would write it: a date (a 完成时限 cell) as 2026年12月31日."""
+_DEFAULT_SHEET = re.compile(r"^(?:Sheet|工作表|表)\s*\d*$", re.IGNORECASE)  # a name Excel gave, no heading
+
+
+def _cell_text(value, number_format: str = "") -> str:
+    """A spreadsheet cell's value as a plan would write it: a date (a 完成时限 cell) as 2026年12月31日, a
+    number formatted as a percentage (0.05 shown as 5%) as 5%, a whole number stored as 1.0 as 1.
+
+    >>> _cell_text(0.05, "0%"), _cell_text(0.065, "0.0%"), _cell_text(1.0), _cell_text(6.5)
+    ('5%', '6.5%', '1', '6.5')
+    """
     import datetime
+    from decimal import Decimal
 
     if value is None:
         return ""
     if isinstance(value, (datetime.date, datetime.datetime)):
         return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        percent = (number_format or "").endswith("%")
+        number = Decimal(str(value)) * (100 if percent else 1)
+        return format(number.normalize(), "f") + ("%" if percent else "")
     return cell_lines(str(value).replace("\r", "").split("\n"), " ")
 
 

@@ -521,7 +521,9 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
     pieces: list[tuple[int, int]] = []
     text = ""
     for column in layout.tasks:  # 提振消费 | 社会消费品零售总额增长5%: one text, one sentence a column
-        if text and row.cells.get(column) and not text.endswith(("。", ";", ",", ":", "!", "?")):
+        cell = row.cells.get(column)
+        # …, but an indicator and its figure (地区生产总值增长 | 6.5%左右) are one phrase
+        if text and cell and not text.endswith(("。", ";", ",", ":", "!", "?")) and not cell[0][1][:1].isdigit():
             text += "。"
         text = joined(column, text, pieces)
     if not re.search(r"[\u4e00-\u9fff]", text):

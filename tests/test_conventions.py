@@ -1007,3 +1007,24 @@ def test_a_markdown_table_with_bold_part_rows_and_line_breaks_in_cells(tmp_path)
     assert task_texts(store)["二.3"] == "城镇新增就业2万人"
     targets = {r["v"] for r in select(store, "SELECT ?v WHERE { ?t gk:code '一.1' ; gk:hasTarget/gk:value ?v }")}
     assert targets == {"6", "80"}
+
+
+def test_a_workbook_of_one_sheet_per_part(tmp_path):
+    # sheets 一、扩大内需 and 二、保障民生, each numbering its rows from 1 under the same header: parts by sheet
+    # name, so 二.1 is no repeat of 一.1 (a hidden column of internal numbers changes nothing)
+    result, store = build_clean(tmp_path, "plan_sheet_per_part.xlsx", 4)
+    assert result.documents[0].problems == []
+    assert sorted(task_texts(store)) == ["一.1", "一.2", "二.1", "二.2"]
+    assert owners(store, "二.1")[-1] == ("lead", "市人社局")
+
+
+def test_a_table_of_indicators(tmp_path):
+    # 主要指标 | 2025年目标 | 牵头单位 …: the indicator and its figure are the task (one phrase, not two
+    # sentences), so the figure is its target; a cell of 0.05 formatted as a percentage reads 5%
+    result, store = build_clean(tmp_path, "plan_indicator_table.xlsx", 3)
+    from kg.store import select
+
+    assert task_texts(store) == {"1": "地区生产总值增长6.5%左右", "2": "一般公共预算收入增长5%", "3": "城镇新增就业3万人"}
+    targets = {r["code"]: (r["v"], r["u"]) for r in select(
+        store, "SELECT ?code ?v ?u WHERE { ?t gk:code ?code ; gk:hasTarget [ gk:value ?v ; gk:unit ?u ] }")}
+    assert targets == {"1": ("6.5", "%"), "2": ("5", "%"), "3": ("3", "万人")}
