@@ -399,8 +399,10 @@ def _sub_header(layout: _TableLayout, line: str) -> _TableLayout | None:
         return None
     cells = [text.replace(" ", "") for _, text in _cells(line, layout.separator)]
     labelled = [(index, role_label_of(text)) for index, text in enumerate(cells) if text and role_label_of(text)]
-    if not labelled or any(text and not role_label_of(text) and index not in layout.tasks and index != layout.number
-                           and index not in {c for c, _ in layout.deadlines} for index, text in enumerate(cells)):
+    headed = {*layout.tasks, layout.number, *(column for column, _ in layout.deadlines)}
+    other_words = [index for index, text in enumerate(cells)
+                   if text and not role_label_of(text) and index not in headed]
+    if not labelled or other_words:  # a row with words under no header of its own is no second header
         return None
     columns = {index for index, _ in labelled}
     roles = sorted([(c, label) for c, label in layout.roles if c not in columns] + labelled)
