@@ -233,3 +233,9 @@ def test_a_sentence_of_several_projects_places_each_by_its_part_between_semicolo
     assert sorted(placements("德国博世新能源汽车零部件项目总投资5亿美元,落户武汉经开区;"
                              "新加坡丰树物流园项目总投资2.3亿美元,选址东西湖区。")) == [
         ("德国博世新能源汽车零部件项目", "武汉经开区", "sentence"), ("新加坡丰树物流园项目", "东西湖区", "sentence")]
+
+
+def test_a_park_named_after_a_locative_cue_is_where_the_project_goes():
+    # 落户青山区装备制造产业园区: the park after the cue is the place, not a second project
+    assert placements("北方稀土永磁材料产业园项目落户青山区装备制造产业园区,总投资45亿元。") == [
+        ("北方稀土永磁材料产业园项目", "青山区", "sentence")]

@@ -179,9 +179,14 @@ def find_projects(text: str, sentence: Sentence, ents: list[Mention]) -> list[Pr
     >>> s = Sentence(0, 22, "加快推进中韩石化炼化一体项目,建设武昌滨江天街等3个消费新地标。")
     >>> [p.name for p in find_projects(s.text, s, mentions(s.text))]
     ['中韩石化炼化一体项目', '武昌滨江天街']
+    >>> s = Sentence(0, 30, "北方稀土永磁材料产业园项目落户青山区装备制造产业园区。")
+    >>> [p.name for p in find_projects(s.text, s, mentions(s.text))]  # the park after 落户 is where it goes
+    ['北方稀土永磁材料产业园项目']
     """
     config = _config()
     places = {m.text for m in ents if m.label == "PLACE"}
+    place_starts = {m.start for m in ents if m.label == "PLACE"}
+    cue_ends = {m.end for m in ents if m.label == "LOCATIVE"}
     found: dict[tuple[int, int], ProjectMention] = {}
     suffix_ends = [(m.end, m.id) for m in ents if m.label == "PROJECT_SUFFIX"]
     for mention in ents:
@@ -201,6 +206,8 @@ def find_projects(text: str, sentence: Sentence, ents: list[Mention]) -> list[Pr
         if _followed_by_count(text, mention.end) or not acceptable(name, places):
             continue
         name_start = mention.end - len(name)
+        if name_start in cue_ends and (name_start in place_starts or unseen_district(name)):
+            continue  # 落户青山区装备制造产业园区: where a project goes, not a project
         found[(name_start, mention.end)] = ProjectMention(name, name_start, mention.end, sentence)
     for item in _list_items(text, sentence, places):
         found.setdefault((item.start, item.end), item)
