@@ -135,7 +135,8 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     region, tier = None, ""
     if not place_name(info.title, _CITY_END):
         region, tier = _region(info.title, head)
-    city = None if region else place_name(head, _CITY_END) or most_named_place(text[:20000], _ANY_CITY_END)
+    city = None if region else place_name(head, _CITY_END) or _title_city(info.title) \
+        or most_named_place(text[:20000], _ANY_CITY_END)
     info.jurisdiction = city + "市" if city else region or city_of_districts(text[:20000]) or ""
     district = place_name(head, _DISTRICT_END) if detected == "district_report" else None
     district = district and district + "区"
@@ -153,7 +154,7 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
         organ = next((o for level, o in _levels()["government"].items() if info.jurisdiction.endswith(level)), "人民政府")
         info.issuer = info.jurisdiction + organ
     info.date = issue_date(text[:6000])
-    info.years = sorted({int(y) for y in _YEAR.findall(info.title)}) or \
+    info.years = _title_years(info.title) or \
         sorted({int(y) for y in _YEAR.findall(head)})[:3]
     if detected in ("city_report", "district_report"):
         info.years = report_years(text) or info.years
@@ -178,6 +179,32 @@ def _describe_feed(info: DocumentInfo, text: str) -> None:
     if dates:
         info.years = sorted({int(d[:4]) for d in dates})
         info.date = dates[-1]
+
+
+_TITLE_CITY = re.compile(r"^([\u4e00-\u9fff]{2,4}?)市(?![长场级民委区内外属直域政])")
+_YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*[—\-–~至到]\s*((?:19|20)\d\d)\s*年")
+
+
+def _title_city(title: str) -> str | None:
+    """The city a title opens with (黄石市优化营商环境…清单: 黄石), whatever follows it.
+
+    >>> _title_city("黄石市优化营商环境重点任务责任清单"), _title_city("市场监管重点工作"), _title_city("关于印发…的通知")
+    ('黄石', None, None)
+    """
+    match = _TITLE_CITY.match(title)
+    return match.group(1) if match else None
+
+
+def _title_years(title: str) -> list[int]:
+    """The years a title names: each year of a range (2025—2026年: both), and any other.
+
+    >>> _title_years("黄石市…责任清单(2025—2026年)"), _title_years("武汉市2025年…方案")
+    ([2025, 2026], [2025])
+    """
+    years = {int(y) for y in _YEAR.findall(title)}
+    for first, last in _YEAR_RANGE.findall(title):
+        years |= set(range(int(first), int(last) + 1)) if 0 <= int(last) - int(first) <= 10 else set()
+    return sorted(years)
 
 
 def _titled_district(title: str) -> str | None:

@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
+from .datafiles import read_yaml
 from .extract.units import heading_units
 from .extract.roles import (deadline_columns, first_colon, is_role_sentence, lead_marker_pattern,
                            other_label_pattern, role_label_of, role_label_pattern, role_word_pattern, table_columns)
@@ -45,8 +47,23 @@ _DECIMAL_PART = re.compile(r"^(\d{1,2})()\s*(?=[\u4e00-\u9fff])([^。]{1,40})$")
 # point of the item names its units
 _POINT = re.compile(r"^\((\d{1,3})\)\s*(?=\S)")
 
-_APPENDIX = re.compile(r"^(附表|附件|附录)\s*\d*\s*$")
+# an appendix: 附件, 附件2, or the list of appendices (附件:1.…分解表 2.…清单) after the tasks
+_APPENDIX = re.compile(r"^(附表|附件|附录)\s*\d*\s*(?:[:：].*)?$")
 _TABLE_ROW = re.compile(r"\t\s*\S.*\t|\t\s*\d+\s*$")
+
+
+@lru_cache(maxsize=None)
+def _requirement_words() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, read_yaml("plan_parts.yaml")["requirement_headings"])))
+
+
+def _is_requirements(title: str) -> bool:
+    """Whether a part heading is of the plan's requirements (三、保障措施), not of its tasks.
+
+    >>> _is_requirements("保障措施"), _is_requirements("加强政府自身建设")
+    (True, False)
+    """
+    return bool(_requirement_words().search(title))
 
 
 def _item_form(text: str) -> re.Pattern:
@@ -594,7 +611,8 @@ def segment_plan(source: SourceText) -> PlanStructure:
                         blocks.clear()
                         parts.clear()
                 close(current, start)
-                in_appendix = False
+                # 三、保障措施: how the plan is carried out, no tasks (read like an appendix: skipped)
+                in_appendix = _is_requirements(part_match.group(3))
                 current = _Block("part", number, numeral, part_match.group(3).strip(),
                                  content_start, source.line_of(content_start), part_index=len(parts),
                                  pieces=[(0, title_start)])

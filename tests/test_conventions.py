@@ -1028,3 +1028,21 @@ def test_a_table_of_indicators(tmp_path):
     targets = {r["code"]: (r["v"], r["u"]) for r in select(
         store, "SELECT ?code ?v ?u WHERE { ?t gk:code ?code ; gk:hasTarget [ gk:value ?v ; gk:unit ?u ] }")}
     assert targets == {"1": ("6.5", "%"), "2": ("5", "%"), "3": ("3", "万人")}
+
+
+def test_the_annex_list_and_the_requirements_after_the_tasks_are_no_tasks(tmp_path):
+    # 附件:1.… 2.… after the tasks, then 三、保障措施 with its (一)(二)(三) points: neither is a task nor a
+    # damaged item, so a clean plan builds cleanly
+    result, store = build_clean(tmp_path, "plan_annex_list_and_requirements.txt", 3)
+    assert result.documents[0].problems == [] and result.exit_code == 0
+    assert sorted(task_texts(store)) == ["一.1", "一.2", "二.3"]
+
+
+def test_a_plan_titled_by_its_city_and_a_range_of_years(tmp_path):
+    # 黄石市优化营商环境重点任务责任清单(2025—2026年): the city the title opens with, and both years
+    result, store = build_one(tmp_path, "plan_two_years_list.txt")
+    from kg.store import select
+
+    assert select(store, "SELECT ?j WHERE { ?d a gk:ResponsibilityPlan ; gk:jurisdiction ?j }") == [{"j": "黄石市"}]
+    years = {r["y"] for r in select(store, "SELECT ?y WHERE { ?d a gk:ResponsibilityPlan ; gk:aboutYear ?y }")}
+    assert years == {"2025", "2026"}
