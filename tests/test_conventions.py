@@ -1046,3 +1046,19 @@ def test_a_plan_titled_by_its_city_and_a_range_of_years(tmp_path):
     assert select(store, "SELECT ?j WHERE { ?d a gk:ResponsibilityPlan ; gk:jurisdiction ?j }") == [{"j": "黄石市"}]
     years = {r["y"] for r in select(store, "SELECT ?y WHERE { ?d a gk:ResponsibilityPlan ; gk:aboutYear ?y }")}
     assert years == {"2025", "2026"}
+
+
+def test_role_clauses_inside_an_item_and_units_in_charge_by_their_duties(tmp_path):
+    # an item whose parts each name their units (…1200亿元(牵头单位:市发改委;责任单位:各县(市、区)人民政府);
+    # …80亿元以上(牵头单位:市财政局…)): every part's units, not the last part's alone
+    result, store = build_clean(tmp_path, "plan_clauses_inside_items.txt", 5)
+    assert owners(store, "一.1") == [("co", "各县(市、区)人民政府"), ("lead", "市发改委"), ("lead", "市财政局")]
+    # (市商务局、鄂州海关按职责分工负责) with no lead verb: both are in charge (a task, not left out)
+    result, store = build_one(tmp_path / "notice", "plan_notice_responsible_verbs.txt")
+    assert owners(store, "一.3") == [("lead", "市商务局"), ("lead", "鄂州海关")]
+
+
+def test_the_seed_plans_item_of_three_parts_names_each_parts_unit(seeds_store):
+    # 二.103: 结对帮扶恩施州…(责任单位:市农业农村局)结对帮扶三峡库区…(责任单位:市水务局)与神农架…(责任单位:市发改委);
+    # the plan's rule makes each 责任单位 of a clause with no 牵头单位 a lead
+    assert owners(seeds_store, "二.103") == [("lead", "市农业农村局"), ("lead", "市发改委"), ("lead", "市水务局")]

@@ -7,7 +7,7 @@ from ..read import SourceText
 from ..segment import segment_plan
 from .deadlines import deadline_date, find_deadline, find_deadline_in_text, find_time_in_clause
 from .quantities import read_quantities
-from .roles import find_lead_rule, read_roles, with_role_sentence
+from .roles import find_lead_rule, read_roles, with_inner_clauses, with_role_sentence
 
 
 def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
@@ -32,6 +32,7 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
             roles = read_roles(item.role_clause, lead_rule, offset=clause_start)
             if item.role_sentence is not None:
                 roles = with_role_sentence(roles, item.role_sentence, lead_rule, item.role_sentence_start)
+            roles = with_inner_clauses(roles, item.body, lead_rule, item.body_start)
             for mention in roles.leads + roles.co_owners:
                 start, end = mention.start, mention.end
                 mention.start = item.to_document(start)

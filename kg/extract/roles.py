@@ -170,6 +170,48 @@ def with_role_sentence(roles: Roles, sentence: str, rule: LeadRule, offset: int 
                  roles.problems + more.problems)
 
 
+def with_inner_clauses(roles: Roles, body: str, rule: LeadRule, offset: int = 0) -> Roles:
+    """The roles of an item's closing clause and of the labelled clauses inside its text, together: an
+    item whose parts each name their units (…1200亿元(牵头单位:市发改委;责任单位:各区);…80亿元以上(牵头单位:
+    市财政局)) is led by every part's lead. ``offset``: where ``body`` starts.
+
+    >>> rule = LeadRule("first_responsible_leads", "", False)
+    >>> roles = with_inner_clauses(read_roles("牵头单位:市财政局", rule), "投资1200亿元(牵头单位:市发改委;责任单位:各区人民政府);", rule)
+    >>> [m.name for m in roles.leads], [m.name for m in roles.co_owners]
+    (['市财政局', '市发改委'], ['各区人民政府'])
+    """
+    found = [(start, end) for start, end in _bracket_groups(body) if role_label_pattern().search(body, start, end)]
+    if not found:
+        return roles
+    leads, co_owners, problems = list(roles.leads), list(roles.co_owners), list(roles.problems)
+    for start, end in found:
+        more = read_roles(body[start:end], rule, offset + start)
+        leads += more.leads
+        co_owners += more.co_owners
+        problems += more.problems
+    return Roles(_dedupe(leads), _dedupe(co_owners, exclude=leads), roles.form + ", with clauses in its text", problems)
+
+
+def _bracket_groups(text: str) -> list[tuple[int, int]]:
+    """The spans inside the outermost (…) of ``text`` (各县(市、区)人民政府 stays inside its group).
+
+    >>> t = "甲(牵头单位:A;责任单位:各县(市、区)政府);乙(B)"
+    >>> [t[a:b] for a, b in _bracket_groups(t)]
+    ['牵头单位:A;责任单位:各县(市、区)政府', 'B']
+    """
+    groups, depth, start = [], 0, 0
+    for index, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+            if depth == 1:
+                start = index + 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append((start, index))
+    return groups
+
+
 def _blank_lead_markers(clause: str) -> tuple[str, list[tuple[int, bool]]]:
     """The clause with each ``(牵头)`` and ``(配合)`` after a unit blanked out (offsets kept), and
     where each lead marker was, with whether it is a joint one (``(并列牵头)``)."""
@@ -216,7 +258,8 @@ def _read_labelled(clause, matches, labels, rule, offset) -> Roles:
         if other:
             value = value[:other.start()]
         value = _before_unknown_label(value)
-        stripped = value.rstrip(" ;；:：,，。.")
+        # (责任单位:市商务局、鄂州海关按职责分工负责): the label gives the role, the verb after the list none
+        stripped = _piece_verb(value.rstrip(" ;；:：,，。."))[0].rstrip(" ;；:：,，。.等")
         units = read_unit_list(stripped, offset + match.end())
         if not units:
             problems.append(f"{match.group(1)} names no unit")
