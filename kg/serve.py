@@ -377,7 +377,10 @@ class Explorer:
 
     def unit(self, name: str | None = None, iri: str | None = None) -> dict:
         if iri:
-            node = pyoxigraph.NamedNode(iri)
+            try:
+                node = pyoxigraph.NamedNode(iri)
+            except ValueError:
+                raise HTTPError(400, f"not an IRI: {iri!r}") from None
         elif name:
             found = select(self.store, load_query("unit_by_name"), {"name": name.strip()})
             if not found:

@@ -303,3 +303,8 @@ def test_a_port_in_use_is_named_as_the_reason(graph_dir, server):
     port = server.server.server_address[1]
     result = CliRunner().invoke(main, ["serve", "--graph", str(graph_dir), "--port", str(port)])
     assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
+
+
+def test_a_unit_asked_for_by_a_malformed_iri_is_a_bad_request(server):
+    status, _, body = request(server.url + "/api/unit?iri=" + urllib.parse.quote("foo bar"))
+    assert status == 400 and "not an IRI" in body.decode("utf-8")
