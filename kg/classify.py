@@ -135,6 +135,8 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     region, tier = None, ""
     if not place_name(info.title, _CITY_END):
         region, tier = _region(info.title, head)
+    # a province's or prefecture's own document: its units (省发展改革委, 州财政局) are its own, never
+    # those of a city it names
     city = None if region else place_name(head, _CITY_END) or _title_city(info.title) \
         or most_named_place(text[:20000], _ANY_CITY_END)
     info.jurisdiction = city + "市" if city else region or city_of_districts(text[:20000]) or ""
@@ -148,9 +150,7 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
         # are the district's, not the city's, so the district is its jurisdiction
         name = plan_district or district
         info.jurisdiction = (info.jurisdiction or _city_of_district(name)) + name
-    # a province's or prefecture's own document: its units (省发展改革委, 州财政局) are its own,
-    # never those of a city it names
-    if info.jurisdiction:
+    if info.jurisdiction:  # 人民政府, or the organ of a level that has none (地区: 行政公署)
         organ = next((o for level, o in _levels()["government"].items() if info.jurisdiction.endswith(level)), "人民政府")
         info.issuer = info.jurisdiction + organ
     info.date = issue_date(text[:6000])
@@ -203,7 +203,8 @@ def _title_years(title: str) -> list[int]:
     """
     years = {int(y) for y in _YEAR.findall(title)}
     for first, last in _YEAR_RANGE.findall(title):
-        years |= set(range(int(first), int(last) + 1)) if 0 <= int(last) - int(first) <= 10 else set()
+        if 0 <= int(last) - int(first) <= 10:
+            years.update(range(int(first), int(last) + 1))
     return sorted(years)
 
 

@@ -689,8 +689,8 @@ def segment_plan(source: SourceText) -> PlanStructure:
             if part_index > 0 and not in_this_part:
                 # a part's items start at 1, or continue the numbering of the parts before (成都, 广州)
                 expected_alternatives = {1} | ({last_item.number + 1} if last_item is not None else set())
-            elif in_this_part and blocks.index(last_item) < max(
-                    (i for i, b in enumerate(blocks) if b.kind == "paren"), default=-1):
+            elif in_this_part and next((b.kind == "paren" for b in reversed(blocks) if b.kind in ("item", "paren")),
+                                       False):
                 # a section ((二)…) opened since the last item: its items start at 1 or go on
                 expected_alternatives = {1, expected}
             else:

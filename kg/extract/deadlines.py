@@ -55,6 +55,14 @@ def find_deadline(clause: str) -> str | None:
     return value or None
 
 
+_TIME_WORD = re.compile("[年月]|季度")
+
+
+@lru_cache(maxsize=None)
+def _standing_times() -> frozenset[str]:
+    return frozenset(read_yaml("roles.yaml")["standing_times"])
+
+
 def find_time_in_clause(clause: str, year: int | None = None) -> str | None:
     """The time an inline role clause gives in a piece of its own, without a label: a time as a
     task's sentence sets one, or a standing time of kg/data/roles.yaml (长期坚持).
@@ -64,11 +72,13 @@ def find_time_in_clause(clause: str, year: int | None = None) -> str | None:
     >>> find_time_in_clause("市发改委牵头,各区人民政府配合") is None
     True
     """
-    standing = set(read_yaml("roles.yaml")["standing_times"])
+    standing = _standing_times()
     for piece in re.split(r"[,，;；]", clause):
         piece = piece.strip(" 。.")
         if piece in standing:
             return piece
+        if ":" in piece or "：" in piece or not _TIME_WORD.search(piece):
+            continue  # a labelled piece (完成时限: is find_deadline's), or one that names no time
         found = find_deadline_in_text(piece, year)
         if found:
             return found

@@ -215,6 +215,8 @@ def _bracket_groups(text: str) -> list[tuple[int, int]]:
 def _blank_lead_markers(clause: str) -> tuple[str, list[tuple[int, bool]]]:
     """The clause with each ``(牵头)`` and ``(配合)`` after a unit blanked out (offsets kept), and
     where each lead marker was, with whether it is a joint one (``(并列牵头)``)."""
+    if not any(bracket in clause for bracket in "(〔["):  # most clauses: no marker to look for
+        return clause, []
     joint = set(_config()[0]["joint_lead_markers"])
     marks = [(match.start(), match.group(1) in joint) for match in lead_marker_pattern().finditer(clause)]
     for pattern in (lead_marker_pattern(), _marker_pattern("support_markers")):

@@ -235,10 +235,14 @@ def read_unit_list(text: str, offset: int = 0) -> list[UnitMention]:
                 mention.host = clean_name(bracket)
         if not mention.name:
             continue
-        leading = _LEADING.match(re.sub(r"\s+", "", name))
+        leading = _LEADING.match(name.lstrip()[:2])
         if leading:  # the name starts after 由, 及 …
             mention.start += len(leading.group(0))
-        *joined, mention.name = [part for whole in split_conjoined(mention.name) for part in split_joined(whole)]
+        if "及" in mention.name or "和" in mention.name or "与" in mention.name:
+            parts = [part for whole in split_conjoined(mention.name) for part in split_joined(whole)]
+        else:
+            parts = split_joined(mention.name)
+        *joined, mention.name = parts
         for part in joined:  # 省发展改革委 省财政厅: one element of the list, two units
             mentions.append(UnitMention(name=part, start=mention.start, end=mention.start + len(part)))
             mention.start += len(part)
