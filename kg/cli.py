@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_USAGE, GovkgError
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, GovkgError
 
 DEFAULT_OUT = "out"
 DEFAULT_SEEDS = "seeds"
@@ -34,6 +34,9 @@ class GovkgGroup(click.Group):
                 raise
             click.echo(f"kg: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:  # Ctrl-C: a build writes nothing in place, so nothing is half done
+            click.echo("kg: interrupted; nothing was changed", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except OSError as exc:
             # a file or folder the user named that cannot be read or written (-o /no/such/dir/x.ttl)
             if (ctx.obj and ctx.obj.get("debug")) or exc.filename is None:

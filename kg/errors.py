@@ -3,6 +3,7 @@
 EXIT_OK = 0
 EXIT_FAILURE = 1  # validation failed, or some inputs could not be built
 EXIT_USAGE = 2  # bad command line, missing input
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class GovkgError(Exception):

@@ -19,8 +19,8 @@ A standard-library ``ThreadingHTTPServer`` (no framework) with these routes:
 Safety limits:
 
 - Read-only: the store is opened read-only; SPARQL Update (``update=``, or a body of
-  type ``application/sparql-update``) is refused with 403, and an update sent as a
-  query fails to parse (400). Other methods get 501. ``SERVICE`` (which would make
+  type ``application/sparql-update``) is refused with 403, and so is an update sent as a
+  query (CLEAR ALL in the explorer's query box). Other methods get 501. ``SERVICE`` (which would make
   the server fetch remote URLs) is refused with 400.
 - Binds 127.0.0.1 unless told otherwise; on a loopback address, requests whose
   ``Host`` is not a loopback name are refused (DNS-rebinding guard).
@@ -68,7 +68,7 @@ from .network import canonical_type, load_query, local_name, natural_key, unit_t
 from .errors import UsageError
 from .ns import PREFIXES
 from .publish.network_page import PAGE_NAME, TEMPLATES, script_json
-from .store import open_store, select
+from .store import is_update, open_store, select
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -645,6 +645,8 @@ class Handler(BaseHTTPRequestHandler):
             raise HTTPError(405, "use GET or POST", {"Allow": "GET, POST"})
         if query is None:
             raise HTTPError(400, "missing query parameter")
+        if is_update(query):  # CLEAR ALL typed into the explorer's query box: refused as an update
+            raise HTTPError(403, "this endpoint is read-only: SPARQL Update is refused")
         content_type, body, headers = self.explorer.sparql(
             query, self.headers.get("Accept"), fmt=_one(params, "format"),
             default_graphs=params.get("default-graph-uri"), named_graphs=params.get("named-graph-uri"),

@@ -85,6 +85,15 @@ _UPDATE_START = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:(?:PREFIX|BASE)[^\n]*\n\s*)*
 _QUERY_START = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
+def is_update(text: str) -> bool:
+    """Whether SPARQL text is an update (INSERT, DELETE, CLEAR …), which govkg's readers refuse.
+
+    >>> is_update("CLEAR ALL"), is_update("PREFIX gk: <x>\\nDELETE WHERE { ?s ?p ?o }"), is_update("SELECT * {}")
+    (True, True, False)
+    """
+    return bool(_UPDATE_START.match(text))
+
+
 def _is_file(path: Path) -> bool:
     """Whether ``path`` is a file; False for text too long to be a file's name (a long query)."""
     try:
@@ -101,7 +110,7 @@ def query_text(argument: str, stdin=None) -> str:
         return (stdin or sys.stdin).read()
     path = Path(argument)
     if not _is_file(path):
-        if _UPDATE_START.match(argument) and re.search(r"\s", argument):
+        if is_update(argument) and re.search(r"\s", argument):
             raise UsageError("kg query only reads the graph (SELECT, ASK, CONSTRUCT, DESCRIBE); an update "
                              "(INSERT, DELETE …) changes nothing here: rebuild from the documents instead")
         if _QUERY_START.match(argument) or "{" in argument:

@@ -275,3 +275,15 @@ def test_a_unit_named_with_its_city_in_a_graph_of_several_cities(runner, tmp_pat
     assert rows and {row["jurisdiction"] for row in rows} == {"合肥市"}
     rows = json.loads(runner.invoke(main, ["tasks", "--unit", "荆门市发改委", "--graph", str(out_dir), "--json"]).output)
     assert [row["code"] for row in rows] == ["一.1", "一.2"] and {row["jurisdiction"] for row in rows} == {"荆门市"}
+
+
+def test_ctrl_c_is_one_line_and_exit_status_130(monkeypatch, tmp_path):
+    # an interrupted command says so in one line and exits as shells report SIGINT (128 + 2), not 1
+    import kg.build
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kg.build, "build", interrupted)
+    result = CliRunner().invoke(main, ["build", str(DATA / "plan_jingmen_inline_times.txt"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 130 and "kg: interrupted; nothing was changed" in result.output
