@@ -18,7 +18,9 @@ KINDS = ("plan", "city_report", "district_report", "news")
 # an administrative name ends in 市/区 and is followed by the organ it names
 _CITY_END = re.compile(
     r"市(?=人民政府|人大|政府|委|第[一二三四五六七八九十]+届|《政府工作报告》|(?:19|20)\d\d年|[\u4e00-\u9fff]{1,8}[区县旗](?:人民政府|第|(?:19|20)\d\d年))")
-_ANY_CITY_END = re.compile(r"市(?![长场级民委区内外属直域])")
+# 市 starting a word (市长, 市场, 市级 …), not ending a city's name
+_NOT_CITY_END = "(?![长场级民委区内外属直域政])"
+_ANY_CITY_END = re.compile(f"市{_NOT_CITY_END}")
 _DISTRICT_END = re.compile(r"区(?=人民政府|第[一二三四五六七八九十]+届人民代表大会)")
 # what follows a jurisdiction's name in a title (武昌区2026年…, 江南省人民政府…, 阿拉善盟2026年…)
 # or in the line a report was made at (在青原县第十八届人民代表大会…); the level words are data
@@ -181,7 +183,7 @@ def _describe_feed(info: DocumentInfo, text: str) -> None:
         info.date = dates[-1]
 
 
-_TITLE_CITY = re.compile(r"^([\u4e00-\u9fff]{2,4}?)市(?![长场级民委区内外属直域政])")
+_TITLE_CITY = re.compile(f"^([\u4e00-\u9fff]{{2,4}}?)市{_NOT_CITY_END}")
 _YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*[—\-–~至到]\s*((?:19|20)\d\d)\s*年")
 
 

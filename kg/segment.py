@@ -293,11 +293,10 @@ def _depth(text: str, position: int) -> int:
     return text.count("(", 0, position) - text.count(")", 0, position)
 
 
-def _continues_label_run(text: str, line: str) -> bool:
-    """Whether ``line`` is one more label of the run closing ``text`` outside brackets, each label a
-    sentence on a line of its own (…20万亩。/ 牵头单位:X。/ 责任单位:Y。/ 完成时限:…。)."""
-    found = find_role_clause(text)
-    if found is None or found.bracketed or found.leading or found.sentence is not None:
+def _continues_label_run(found: RoleClause, line: str) -> bool:
+    """Whether ``line`` is one more label of the run outside brackets that ``found`` (the clause closing
+    an item) is, each label a sentence on a line of its own (…20万亩。/ 牵头单位:X。/ 责任单位:Y。)."""
+    if found.bracketed or found.leading or found.sentence is not None:
         return False
     return bool(role_label_pattern().match(line) or other_label_pattern().match(line))
 
@@ -729,8 +728,8 @@ def segment_plan(source: SourceText) -> PlanStructure:
                                     f"item {item_match.group(1)} out of order: read as the text of the block above"))
             current.took_item = True
         if current is not None and current.kind in ("item", "point", "paren", "sub", "part"):
-            if current.kind in ("item", "point", "paren") and is_complete(current.text) \
-                    and not _continues_label_run(current.text, line):
+            found = find_role_clause(current.text) if current.kind in ("item", "point", "paren") else None
+            if found is not None and found.closed and not _continues_label_run(found, line):
                 close(current, start)
                 current = None
                 if find_role_clause(line) is not None:  # units named after a whole item: say so, never drop them

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from .datafiles import QUERY_DIR
+from .datafiles import QUERY_DIR, query
 from .errors import UsageError
 from .ns import PREFIXES
 
@@ -115,9 +115,9 @@ def query_text(argument: str, stdin=None) -> str:
                              "(INSERT, DELETE …) changes nothing here: rebuild from the documents instead")
         if _QUERY_START.match(argument) or "{" in argument:
             return argument  # the query itself (SELEC … { } is one with a typo: its syntax error says so)
-        bundled = QUERY_DIR / f"{argument.removesuffix('.rq')}.rq"
-        if "/" not in argument and bundled.is_file():
-            return bundled.read_text(encoding="utf-8")  # a query that comes with govkg: project_located
+        name = argument.removesuffix(".rq")
+        if "/" not in argument and (QUERY_DIR / f"{name}.rq").is_file():
+            return query(name)  # a query that comes with govkg: project_located
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -60,12 +60,12 @@ _TIME_WORD = re.compile("[年月]|季度")
 
 @lru_cache(maxsize=None)
 def _standing_times() -> frozenset[str]:
-    return frozenset(read_yaml("roles.yaml")["standing_times"])
+    return frozenset(read_yaml("deadlines.yaml")["standing_times"])
 
 
 def find_time_in_clause(clause: str, year: int | None = None) -> str | None:
     """The time an inline role clause gives in a piece of its own, without a label: a time as a
-    task's sentence sets one, or a standing time of kg/data/roles.yaml (长期坚持).
+    task's sentence sets one, or a standing time of kg/data/deadlines.yaml (长期坚持).
 
     >>> find_time_in_clause("由市发改委牵头,市统计局配合,2025年12月底前完成"), find_time_in_clause("X牵头,Y配合,长期坚持")
     ('2025年12月底前', '长期坚持')

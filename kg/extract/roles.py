@@ -261,7 +261,7 @@ def _read_labelled(clause, matches, labels, rule, offset) -> Roles:
             value = value[:other.start()]
         value = _before_unknown_label(value)
         # (责任单位:市商务局、鄂州海关按职责分工负责): the label gives the role, the verb after the list none
-        stripped = _piece_verb(value.rstrip(" ;；:：,，。."))[0].rstrip(" ;；:：,，。.等")
+        stripped = _piece_verb(value.rstrip(" ;；:：,，。."))[0].rstrip(" ;；:：,，。.")
         units = read_unit_list(stripped, offset + match.end())
         if not units:
             problems.append(f"{match.group(1)} names no unit")
