@@ -271,6 +271,8 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
         if item.role_clause is not None:
             role_text = item.role_clause + (f"。{item.role_sentence}" if item.role_sentence else "")
             sink.add(node, gk("roleText"), literal(role_text))
+        elif item.section_clause is not None:
+            sink.add(node, gk("roleText"), literal(item.section_clause))
         if task.deadline is not None:
             sink.add(node, gk("deadlineText"), literal(task.deadline))
         if task.deadline_date is not None:

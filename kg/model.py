@@ -39,6 +39,17 @@ class DocumentInfo:
     kind_forced: bool = False
 
 
+def offset_in_document(pieces: list[tuple[int, int]], position: int, start: int) -> int:
+    """Offset in the normalised document of ``position`` in a text joined from wrapped lines, where
+    ``pieces`` holds (offset in the joined text, offset in the document) at each line's start."""
+    import bisect
+    index = bisect.bisect_right([p[0] for p in pieces], position) - 1
+    if index < 0:
+        return start + position
+    joined_start, document_start = pieces[index]
+    return document_start + (position - joined_start)
+
+
 @dataclass
 class LeadRule:
     """How a plan says to read a role clause that names 责任单位 but no 牵头单位."""
@@ -74,12 +85,7 @@ class PlanItem:
 
     def to_document(self, position: int) -> int:
         """Offset in the normalised document of an offset in the item's joined text."""
-        import bisect
-        index = bisect.bisect_right([p[0] for p in self.pieces], position) - 1
-        if index < 0:
-            return self.start + position
-        joined_start, document_start = self.pieces[index]
-        return document_start + (position - joined_start)
+        return offset_in_document(self.pieces, position, self.start)
 
     @property
     def role_clause_start(self) -> int:
@@ -94,6 +100,10 @@ class PlanItem:
     # a sentence naming more units after the bracketed clause: …(牵头单位:X)。各区人民政府负责。
     role_sentence: str | None = None
     body_start: int = 0  # where the body starts in the joined text (after a clause that opens the item)
+    # an item naming no unit under a section heading that does ((二)提振消费。(牵头单位:X)): that
+    # heading's role clause, and its pieces as ``pieces`` are for the item's text
+    section_clause: str | None = None
+    section_clause_pieces: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def role_sentence_start(self) -> int:

@@ -804,6 +804,35 @@ def _without_prefix(block: _Block, length: int) -> _Block:
                   end=block.end, part_index=block.part_index, pieces=pieces, parent=block.parent)
 
 
+def _is_section(block: _Block, has_arabic: set[int]) -> bool:
+    """A (一) heading over numbered items, not an item of a part numbered (一)(二)…."""
+    return block.kind == "paren" and block.part_index in has_arabic
+
+
+def _sections_over_bare_items(blocks: list[_Block], has_arabic: set[int]) -> set[int]:
+    """Indexes of the section headings that name units ((二)提振消费。(牵头单位:X)) over at least one
+    item that names none: their clause is those items' clause, so the heading is no task of its own."""
+    found: set[int] = set()
+    for index, block in enumerate(blocks):
+        if not _is_section(block, has_arabic) or block.took_item or find_role_clause(block.text) is None:
+            continue
+        for later in blocks[index + 1:]:
+            if later.kind == "part" or _is_section(later, has_arabic):
+                break
+            if later.kind in ("item", "point") and find_role_clause(later.text) is None:
+                found.add(index)
+                break
+    return found
+
+
+def _clause_pieces(block: _Block, clause: RoleClause) -> list[tuple[int, int]]:
+    """``block.pieces`` for the text of ``clause`` alone: (offset in the clause, offset in the document)."""
+    pieces = block.pieces or [(0, block.start)]
+    first = max((p for p in pieces if p[0] <= clause.start), default=pieces[0])
+    return [(0, first[1] + clause.start - first[0])] + [
+        (offset - clause.start, document) for offset, document in pieces if clause.start < offset < clause.end]
+
+
 def _units_of_heading(block: _Block) -> list[UnitMention]:
     """The units a part or section heading consists of, with offsets into the document ([] for a topic)."""
     start = block.pieces[0][1] if block.pieces else block.start
@@ -823,15 +852,17 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
     # units of a heading that is nothing but units (一、市商务局), with their offsets: they lead its tasks
     part_units = [_units_of_heading(b) for b in parts]
     section_units: list = []
-    for block in blocks:
+    over_bare_items = _sections_over_bare_items(blocks, has_arabic)
+    section_clause: tuple[str, list] | None = None  # (text, pieces) of a heading's clause its bare items take
+    for index, block in enumerate(blocks):
         if block.kind == "part":
-            section, subheading, section_units = None, "", []
+            section, subheading, section_units, section_clause = None, "", [], None
             continue
         part = plan_parts[block.part_index]
         if block.kind == "sub":
             subheading = block.text
             continue
-        if block.kind == "paren" and block.part_index in has_arabic:
+        if _is_section(block, has_arabic):
             known = next((s for s in sections if (s.part_number, s.number) == (part.number, block.number)), None)
             if known is not None:  # a repeated (一): its items go on under the section already opened
                 problems.append(Problem(block.line, f"section {part.numeral}.({block.numeral}) appears twice; "
@@ -840,7 +871,11 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             else:
                 section = PlanSection(part.number, block.number, block.numeral, block.text, block.start, block.line)
                 sections.append(section)
-            subheading, section_units = "", _units_of_heading(block)
+            subheading, section_units, section_clause = "", _units_of_heading(block), None
+            if index in over_bare_items:
+                clause = find_role_clause(block.text)
+                section_clause = (block.text[clause.start:clause.end], _clause_pieces(block, clause))
+                continue
             if find_role_clause(block.text) is None or block.took_item:
                 continue
             # (三)推动…。(牵头单位:X): the section names its units, so it is a task of its own
@@ -848,13 +883,13 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
         if block.kind == "point-parent":
             continue  # its points are the tasks
         if section is not None and section.part_number != part.number:
-            section, section_units = None, []
+            section, section_units, section_clause = None, [], None
         heading = section_units or part_units[block.part_index]
         numeral = block.numeral
         if block.kind == "point":  # 一.1(2): the point's own text, without its (2)
             numeral = f"{block.parent.numeral}({block.numeral})"
             block = _without_prefix(block, _POINT.match(block.text).end())
-        section_task = block.kind == "paren" and block.part_index in has_arabic
+        section_task = _is_section(block, has_arabic)
         in_section = section is not None and numbered_in_sections and not section_task
         if section_task:
             numeral = f"({block.numeral})"
@@ -868,7 +903,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
         clause = find_role_clause(block.text)
         if clause is None:
             body, role_clause, role_sentence, body_start = block.text.strip(), None, None, 0
-            if not heading:
+            if not heading and section_clause is None:
                 problems.append(Problem(block.line, f"item {code} names no responsible unit (cut off?); item left out"))
         elif clause.leading:
             body_start = clause.end + 1
@@ -902,5 +937,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             else subheading if section or block.kind == "item" else "",
             pieces=list(block.pieces), full_text=block.text, heading_units=list(heading),
             numbered_in_section=in_section, section_task=section_task,
+            section_clause=section_clause[0] if section_clause and clause is None else None,
+            section_clause_pieces=list(section_clause[1]) if section_clause and clause is None else [],
         ))
     return PlanStructure(plan_parts, sections, items, preamble, problems)

@@ -926,18 +926,44 @@ def test_a_leader_named_beside_the_role_labels(tmp_path):
 
 def test_items_numbered_within_each_section(tmp_path):
     # (一) 1. 2. (二) 1. 2.: a task's code carries its section (一.(二).1), and its IRI too; a section that
-    # names its own units ((三)…(牵头单位:市经信局)) is a task; items under (二) that name none are reported
-    result, store = build_one(tmp_path, "plan_huanggang_sections.txt")
+    # names its own units over items that name theirs ((三)…(牵头单位:市经信局)) is a task; one over items
+    # that name none ((二)全力提振消费。(牵头单位:市商务局…)) gives them its units and is no task itself
+    result, store = build_clean(tmp_path, "plan_huanggang_sections.txt", 6)
     from kg.store import select
 
-    assert result.conforms and result.exit_code == 1  # built, with the two items it could not read named
     rows = select(store, "SELECT ?code ?task WHERE { ?task a gk:Task ; gk:code ?code }")
     assert sorted((r["code"], r["task"].rsplit("/", 1)[1]) for r in rows) == [
-        ("一.(一).1", "1-1-1"), ("一.(一).2", "1-1-2"), ("一.(二)", "1-s2"), ("二.(三)", "2-s3"), ("二.(四).1", "2-4-1")]
+        ("一.(一).1", "1-1-1"), ("一.(一).2", "1-1-2"), ("一.(二).1", "1-2-1"), ("一.(二).2", "1-2-2"),
+        ("二.(三)", "2-s3"), ("二.(四).1", "2-4-1")]
     assert owners(store, "二.(三)") == [("co", "市科技局"), ("lead", "市经信局")]
-    assert result.documents[0].problems == [
-        "line 8: item 一.(二).1 names no responsible unit (cut off?); item left out",
-        "line 9: item 一.(二).2 names no responsible unit (cut off?); item left out"]
+    assert owners(store, "一.(二).2") == [("co", "市文旅局"), ("co", "市财政局"), ("lead", "市商务局")]
+
+
+def test_items_naming_no_unit_take_their_section_headings_clause(tmp_path):
+    # 襄阳's layout: the (一) heading carries the clause, its items 1. 2. none (numbered on through the
+    # part); an item with a clause of its own keeps it. The clause's closing time is the items' deadline,
+    # not a unit, and the units' offsets are those of the heading where they are written
+    result, store = build_clean(tmp_path, "plan_xiangyang_section_clauses.txt", 7)
+    from kg.store import select
+
+    assert sorted(task_texts(store)) == ["一.1", "一.2", "一.3", "一.4", "一.5", "二.1", "二.2"]
+    assert owners(store, "一.2") == [("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市发改委")]
+    assert owners(store, "一.3") == [("co", "市生态环境局"), ("lead", "市水利和湖泊局")]
+    assert owners(store, "一.5") == [("co", "市文旅局"), ("lead", "市商务局")]
+    assert owners(store, "二.2") == [("lead", "市营商办")]
+    [row] = select(store, "SELECT ?due ?roles WHERE { ?t gk:code '一.1' ; gk:deadline ?due ; gk:roleText ?roles }")
+    assert (row["due"], row["roles"]) == (
+        "2026-12-31", "牵头单位:市发改委;责任单位:市财政局、市自然资源和规划局,2026年12月底前完成")
+    assert not select(store, "SELECT ?t WHERE { ?t gk:code '一.4' ; gk:deadline ?due }")
+    # the units' offsets: where the heading of (二) writes them
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    source = read_bytes((DATA / "plan_xiangyang_section_clauses.txt").read_bytes(), "plan.txt")
+    task = next(t for t in extract_plan(source).tasks if t.item.code == "一.4")
+    [lead], [co_owner] = task.roles.leads, task.roles.co_owners
+    assert source.text[lead.start:lead.end] == "市商务局" and source.text[co_owner.start:co_owner.end] == "市文旅局"
+    assert source.line_of(lead.start) == 10
 
 
 def test_a_report_from_which_nothing_is_read_says_so(tmp_path):

@@ -23,6 +23,13 @@ def test_lead_and_cooperating_units():
     assert roles("牵头单位:市卫健委;配合单位:市医保局、市财政局") == (["市卫健委"], ["市医保局", "市财政局"])
 
 
+def test_a_time_closing_a_labelled_list_is_no_unit():
+    # the deadline after the last unit is the task's (kg.extract.deadlines), a unit named like a time is kept
+    assert roles("牵头单位:甲市数据局;责任单位:甲市财政局、乙区人民政府,2026年12月底前完成") == (
+        ["甲市数据局"], ["甲市财政局", "乙区人民政府"])
+    assert roles("牵头单位:甲市数据局;责任单位:甲市财政局;长期坚持") == (["甲市数据局"], ["甲市财政局"])
+
+
 def test_a_colon_typed_for_the_semicolon():
     assert roles("牵头单位:市投资促进局:责任单位:各区人民政府") == (["市投资促进局"], ["各区人民政府"])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import PlanExtraction, Problem, Roles, Task, UnitMention
+from ..model import PlanExtraction, Problem, Roles, Task, UnitMention, offset_in_document
 from ..read import SourceText
 from ..segment import segment_plan
 from .deadlines import deadline_date, find_deadline, find_deadline_in_text, find_time_in_clause
@@ -25,7 +25,15 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
     problems = list(structure.problems)
     for item in structure.items:
         heading = [UnitMention(name=m.name, start=m.start, end=m.end) for m in item.heading_units]
-        if item.role_clause is None and heading:  # 一、市商务局 over its tasks: the unit leads them
+        if item.role_clause is None and item.section_clause is not None:
+            roles = _section_roles(item, lead_rule)
+            for message in roles.problems:
+                problems.append(Problem(item.line, f"item {item.code}: {message}"))
+            if not roles.leads:
+                problems.append(Problem(item.line, f"item {item.code}: no lead unit found in its section's "
+                                                   f"clause; item left out"))
+                continue
+        elif item.role_clause is None and heading:  # 一、市商务局 over its tasks: the unit leads them
             roles = Roles(leads=heading, co_owners=[], form="heading")
         elif item.role_clause is not None:
             clause_start = item.role_clause_start
@@ -50,7 +58,8 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
         for quantity in targets:
             quantity.start = item.to_document(item.body_start + quantity.start)
             quantity.end = item.to_document(item.body_start + quantity.end - 1) + 1
-        deadline = (item.role_clause and (find_deadline(item.role_clause) or find_time_in_clause(item.role_clause, year))) \
+        clause = item.role_clause or item.section_clause
+        deadline = (clause and (find_deadline(clause) or find_time_in_clause(clause, year))) \
             or find_deadline_in_text(item.body, year)
         tasks.append(Task(item=item, roles=roles, targets=targets, deadline=deadline,
                           deadline_date=deadline_date(deadline, year) if deadline else None))
@@ -60,3 +69,13 @@ def extract_plan(source: SourceText, year: int | None = None) -> PlanExtraction:
     problems.sort(key=lambda p: p.line)
     return PlanExtraction(structure=structure, lead_rule=lead_rule, tasks=tasks, problems=problems)
 
+
+def _section_roles(item, lead_rule) -> Roles:
+    """The roles an item naming no unit takes from its section heading's clause, with the units'
+    offsets those of the heading (where a reader finds them written)."""
+    roles = read_roles(item.section_clause, lead_rule, offset=0)
+    for mention in roles.leads + roles.co_owners:
+        start, end = mention.start, mention.end
+        mention.start = offset_in_document(item.section_clause_pieces, start, item.start)
+        mention.end = offset_in_document(item.section_clause_pieces, max(end - 1, start), item.start) + 1
+    return roles

@@ -260,6 +260,7 @@ def _read_labelled(clause, matches, labels, rule, offset) -> Roles:
         if other:
             value = value[:other.start()]
         value = _before_unknown_label(value)
+        value = _before_time_piece(value)
         # (责任单位:市商务局、鄂州海关按职责分工负责): the label gives the role, the verb after the list none
         stripped = _piece_verb(value.rstrip(" ;；:：,，。."))[0].rstrip(" ;；:：,，。.")
         units = read_unit_list(stripped, offset + match.end())
@@ -294,6 +295,20 @@ def first_colon(text: str, start: int = 0, end: int | None = None) -> int:
 
 _UNIT_SEPARATORS = "、,，;； "
 _LONGEST_LABEL = 6  # 推进期限, 工作要求, 具体责任人: a label is a few characters
+
+
+def _before_time_piece(value: str) -> str:
+    """A unit list without a time that closes it (责任单位:市财政局、市统计局,2026年12月底前完成):
+    that is the task's deadline (kg.extract.deadlines reads it), not a unit."""
+    from .deadlines import find_time_in_clause  # here: kg.extract.deadlines reads this module's labels
+
+    cut = len(value)
+    for match in reversed(list(re.finditer("[,，;；]", value))):
+        piece = value[match.end():cut]
+        if not piece.strip(" 。.") or find_time_in_clause(piece) is None or looks_like_unit(piece.strip(" 。.")):
+            break
+        cut = match.start()
+    return value[:cut]
 
 
 def _before_unknown_label(value: str) -> str:
