@@ -149,6 +149,7 @@ class UnitMention:
     start: int = 0
     end: int = 0
     host: str | None = None  # X〈Y〉: office X hosted by Y
+    within: list[str] = field(default_factory=list)  # X(Y): units inside X doing its part (市公安局(交管局))
     members: list[str] = field(default_factory=list)  # 〈含…,下同〉 after a collective
     expanded_from: str | None = None  # shorthand 江汉、硚口、黄陂区人民政府 -> "江汉"
 

@@ -84,6 +84,10 @@ class UnitResolver:
                 host.host = unit.key  # 市委宣传部〈市文明办〉: the office sits in the department
             else:
                 unit.host = host.key
+        for name in mention.within:  # 市公安局(交管局): 交管局 is housed in 市公安局, which holds the role
+            inside = self._unit(name)
+            if inside.key != unit.key:
+                inside.host = unit.key
         if mention.members:
             members = [self._unit(name).key for name in mention.members]
             unit.members = self._members_from_qualifier(unit, members)

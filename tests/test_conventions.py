@@ -1088,3 +1088,21 @@ def test_the_seed_plans_item_of_three_parts_names_each_parts_unit(seeds_store):
     # 二.103: 结对帮扶恩施州…(责任单位:市农业农村局)结对帮扶三峡库区…(责任单位:市水务局)与神农架…(责任单位:市发改委);
     # the plan's rule makes each 责任单位 of a clause with no 牵头单位 a lead
     assert owners(seeds_store, "二.103") == [("lead", "市农业农村局"), ("lead", "市发改委"), ("lead", "市水务局")]
+
+
+def test_a_unit_named_with_a_note_in_brackets(tmp_path):
+    # 市公安局(交管局): 市公安局 holds the role and 交管局 is housed in it; (含…) names a collective's
+    # members; a note that names no unit (市本级) is left to the role text, out of the unit's name
+    result, store = build_clean(tmp_path, "plan_shiyan_unit_notes.txt", 3)
+    from kg.store import select
+
+    assert owners(store, "一.1") == [("co", "市交通运输局"), ("co", "市城管执法委"), ("lead", "市公安局")]
+    assert owners(store, "二.3") == [("co", "市财政局"), ("lead", "市委宣传部"), ("lead", "市文旅局")]
+    hosted = select(store, "SELECT ?inside ?host WHERE { ?i gk:hostedBy ?h . ?i skos:prefLabel ?inside . "
+                           "?h skos:prefLabel ?host }")
+    assert sorted((r["inside"], r["host"]) for r in hosted) == [
+        ("交管局", "市公安局"), ("市人防办", "市住建局"), ("市新闻办", "市委宣传部")]
+    [member] = select(store, "SELECT ?name WHERE { ?c skos:prefLabel '各区人民政府' ; org:hasMember ?m . "
+                             "?m skos:prefLabel ?name }")
+    assert member["name"] == "十堰经济技术开发区管委会"
+    assert not select(store, "SELECT ?u WHERE { ?u skos:prefLabel ?name FILTER(CONTAINS(?name, '(')) }")

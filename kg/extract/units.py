@@ -89,6 +89,27 @@ def _split_bracket(element: str) -> tuple[str, str | None]:
     return element, None
 
 
+def _split_note(element: str) -> tuple[str, str | None]:
+    """``X(Y)`` -> (X, Y) when X is a unit's name and the bracket closes the element; else (element, None).
+
+    >>> _split_note("市公安局(交管局)"), _split_note("中国(湖北)自由贸易试验区武汉片区管委会")
+    (('市公安局', '交管局'), ('中国(湖北)自由贸易试验区武汉片区管委会', None))
+    """
+    element = element.strip()
+    if not element.endswith((")", "）")):
+        return element, None
+    depth = 0
+    for i in range(len(element) - 1, -1, -1):
+        if element[i] in ")）":
+            depth += 1
+        elif element[i] in "(（":
+            depth -= 1
+            if depth == 0:
+                name = element[:i].strip()
+                return (name, element[i + 1:-1].strip()) if looks_like_unit(clean_name(name)) else (element, None)
+    return element, None
+
+
 def clean_name(name: str) -> str:
     """Strip connecting words and ``等`` from a unit name.
 
@@ -226,13 +247,23 @@ def read_unit_list(text: str, offset: int = 0) -> list[UnitMention]:
         element = text[start:end]
         lead_ws = len(element) - len(element.lstrip())
         name, bracket = _split_bracket(element)
+        note = None
+        if bracket is None:  # 市公安局(交管局), 各区人民政府(含开发区管委会), 市财政局(市本级)
+            name, note = _split_note(element)
         mention = UnitMention(name=clean_name(name), start=offset + start + lead_ws, end=offset + end)
-        if bracket is not None:
-            if _MEMBERS_PREFIX.match(bracket):
-                members_text = _SAME_BELOW.sub("", _MEMBERS_PREFIX.sub("", bracket))
+        if note is not None:
+            mention.end = offset + start + lead_ws + len(name)
+        if bracket is not None or note is not None:
+            qualifier = bracket if bracket is not None else note
+            if _MEMBERS_PREFIX.match(qualifier):
+                members_text = _SAME_BELOW.sub("", _MEMBERS_PREFIX.sub("", qualifier))
                 mention.members = [m.name for m in read_unit_list(members_text)]
-            else:
+            elif bracket is not None:
                 mention.host = clean_name(bracket)
+            else:  # a unit inside the one named, doing its part (交管局), or a note on the role (市本级)
+                inside = [m.name for m in read_unit_list(note)]
+                if inside and all(looks_like_unit(part) for part in inside):
+                    mention.within = inside
         if not mention.name:
             continue
         leading = _LEADING.match(name.lstrip()[:2])
