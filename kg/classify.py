@@ -148,10 +148,9 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
         district = place_with_level(head, _level_pattern(("county",), _CONGRESS, congress=True))
     plan_district = _titled_district(info.title) if detected == "plan" else None
     if tier != "province" and (plan_district or district):
-        # a district's (or county's) own document: its units (区发改局, 县财政局) and its figures (地区生产总值)
-        # are the district's, not the city's, so the district is its jurisdiction
-        name = plan_district or district
-        info.jurisdiction = (info.jurisdiction or _city_of_district(name)) + name
+        # a district's (or county's, or zone's) own document: its units (区发改局, 县财政局, 招商局) and its
+        # figures (地区生产总值) are the district's, not the city's, so the district is its jurisdiction
+        info.jurisdiction = _within_city(plan_district or district, info.jurisdiction)
     if info.jurisdiction:  # 人民政府, or the organ of a level that has none (地区: 行政公署)
         organ = next((o for level, o in _levels()["government"].items() if info.jurisdiction.endswith(level)), "人民政府")
         info.issuer = info.jurisdiction + organ
@@ -211,14 +210,32 @@ def _title_years(title: str) -> list[int]:
 
 
 def _titled_district(title: str) -> str | None:
-    """The district or county a plan's title names, with its level (青原县2026年… -> 青原县).
+    """The district, county or function zone a plan's title names, with its level (青原县2026年… -> 青原县).
 
     >>> _titled_district("武昌区2026年政府工作报告重点任务分解方案"), _titled_district("青原县2026年政府工作报告目标任务分解")
     ('武昌区', '青原县')
-    >>> _titled_district("鄂尔多斯市达拉特旗2026年重点任务分解方案")
-    '达拉特旗'
+    >>> _titled_district("鄂尔多斯市达拉特旗2026年重点任务分解方案"), _titled_district("襄阳高新技术产业开发区管委会2026年重点工作")
+    ('达拉特旗', '襄阳高新技术产业开发区')
     """
-    return place_with_level(title, _level_pattern(("county",), _AFTER_TITLE))
+    organs = "|".join(_levels()["zone_organs"])
+    return place_with_level(title, _level_pattern(("county", "zone"), f"{_AFTER_TITLE}|{organs}"))
+
+
+def _within_city(name: str, city: str) -> str:
+    """The jurisdiction of a district, county or zone ``name`` a document of ``city`` ("" if unknown)
+    is about: the gazetteer's (武汉东湖新技术开发区 -> 武汉市东湖高新区), else the city's with the city
+    named once (襄阳高新技术产业开发区 of 襄阳市 -> 襄阳市高新技术产业开发区).
+
+    >>> _within_city("武汉东湖新技术开发区", ""), _within_city("襄阳高新技术产业开发区", "襄阳市"), _within_city("青原县", "")
+    ('武汉市东湖高新区', '襄阳市高新技术产业开发区', '青原县')
+    """
+    row = _district_row(name)
+    if row is not None and row.get("jurisdiction") and (not city or row["jurisdiction"] == city):
+        return row["jurisdiction"] + row["name"]
+    bare_city = city[:-1] if city.endswith("市") else city
+    if bare_city and name.startswith(bare_city) and len(name) > len(bare_city) + 1:
+        name = name[len(bare_city):]
+    return city + name
 
 
 def _region(title: str, head: str) -> tuple[str | None, str]:
@@ -259,11 +276,14 @@ def city_of_districts(text: str) -> str | None:
     return next(iter(cities)) if len(named) >= 2 and len(cities) == 1 and "" not in cities else None
 
 
-def _city_of_district(name: str) -> str:
-    """The city a district of the gazetteer belongs to (武昌区 -> 武汉市), else ""."""
+def _district_row(name: str) -> dict | None:
+    """The row of kg/data/districts.tsv that names ``name`` (as its name, full name or an alias), else None."""
     from .datafiles import read_tsv
 
-    return next((row.get("jurisdiction") or "" for row in read_tsv("districts.tsv") if row["name"] == name), "")
+    for row in read_tsv("districts.tsv"):
+        if name in (row["name"], row.get("full_name")) or name in (row.get("aliases") or "").split("|"):
+            return row
+    return None
 
 
 def place_name(text: str, end_pattern: re.Pattern) -> str | None:
@@ -292,7 +312,14 @@ def place_with_level(text: str, end_pattern: re.Pattern) -> str | None:
 
 
 def _place(text: str, end_pattern: re.Pattern) -> tuple[str, str] | None:
-    """``(name, level word)`` of the first place ``end_pattern`` finds (see :func:`place_name`)."""
+    """``(name, level word)`` of the first place ``end_pattern`` finds (see :func:`place_name`).
+
+    A name read after a verb (推动襄阳市委…: 推动襄阳) gives way to its end when the text writes that
+    end as a name of its own elsewhere (the title 襄阳高新技术产业开发区…).
+
+    >>> _place("襄阳高新区管委会方案。为推动襄阳市委部署落地", _CITY_END), _place("为推动襄阳市委部署落地", _CITY_END)
+    (('襄阳', '市'), ('推动襄阳', '市'))
+    """
     limits = _levels()["longest_name"]
     for match in end_pattern.finditer(text):
         end = match.start()
@@ -305,10 +332,21 @@ def _place(text: str, end_pattern: re.Pattern) -> tuple[str, str] | None:
             name = text[start:end]
             if any(ch in _NOT_IN_NAME or not ("\u4e00" <= ch <= "\u9fff") for ch in name):
                 continue
-            if start == 0 or text[start - 1] in _STOP or not ("\u4e00" <= text[start - 1] <= "\u9fff"):
-                if length >= 2 or end_pattern is _DISTRICT_END:
-                    return name, match.group(0)
+            if _starts_word(text, start) and (length >= 2 or end_pattern is _DISTRICT_END):
+                shorter = next((name[cut:] for cut in range(1, length - 1)
+                                if _written_alone(text, name[cut:], start + cut)), None)
+                return shorter or name, match.group(0)
     return None
+
+
+def _starts_word(text: str, position: int) -> bool:
+    """Whether a name may start at ``position``: the text's start, or after a stop or a non-CJK character."""
+    return position == 0 or text[position - 1] in _STOP or not ("\u4e00" <= text[position - 1] <= "\u9fff")
+
+
+def _written_alone(text: str, name: str, besides: int) -> bool:
+    """Whether ``name`` starts a word somewhere in ``text`` other than at ``besides``."""
+    return any(_starts_word(text, m.start()) for m in re.finditer(re.escape(name), text) if m.start() != besides)
 
 
 def most_named_place(text: str, end_pattern: re.Pattern) -> str | None:

@@ -159,3 +159,21 @@ def test_a_unit_described_nowhere_takes_its_jurisdiction_from_its_iri():
     graph = network_from_rows(rows).graph
     assert graph.nodes[unit]["jurisdiction"] == "合肥市" and graph.nodes[unit]["label"] == "市财政局"
     assert graph.nodes[other]["jurisdiction"] == ""  # 未知: no jurisdiction, not one called 未知
+
+
+def test_two_function_zones_plans_keep_their_units_apart(tmp_path):
+    # 招商局 of 襄阳's 高新区 and of its 经开区 are two units: a zone's own plan (its title names the zone
+    # and its 管委会) is the zone's, within the city the plan names (the 经开区 plan names none)
+    from kg.build import BuildOptions, build
+    from kg.store import open_store, select
+
+    names = ["plan_xiangyang_hitech_zone.txt", "plan_xiangyang_econ_zone.txt"]
+    result = build(BuildOptions(inputs=[DATA / name for name in names], out_dir=tmp_path / "out", jobs=1))
+    assert result.exit_code == 0 and result.conforms
+    store = open_store(result.out_dir)
+    rows = select(store, "SELECT ?where (COUNT(?task) AS ?tasks) WHERE { ?u skos:prefLabel '招商局' ; "
+                         "gk:jurisdiction ?where ; gk:leads ?task } GROUP BY ?where")
+    assert sorted((r["where"], int(r["tasks"])) for r in rows) == [
+        ("襄阳市高新技术产业开发区", 1), ("襄阳经济技术开发区", 1)]
+    issuers = select(store, "SELECT ?issuer WHERE { ?d a gk:ResponsibilityPlan ; gk:issuer ?issuer }")
+    assert sorted(r["issuer"] for r in issuers) == ["襄阳市高新技术产业开发区管委会", "襄阳经济技术开发区管委会"]
