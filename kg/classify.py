@@ -133,7 +133,7 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     detected = kind or detect_kind(text)
     head = text[:3000]
     info = DocumentInfo(kind=detected, kind_forced=kind is not None)
-    info.title = _title(head)
+    info.title, notice_issuer = _issued_title(_title(head))
     region, tier = None, ""
     if not place_name(info.title, _CITY_END):
         region, tier = _region(info.title, head)
@@ -154,6 +154,8 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
     if info.jurisdiction:  # 人民政府, or the organ of a level that has none (地区: 行政公署)
         organ = next((o for level, o in _levels()["government"].items() if info.jurisdiction.endswith(level)), "人民政府")
         info.issuer = info.jurisdiction + organ
+    if notice_issuer and (not info.jurisdiction or notice_issuer.startswith(info.jurisdiction)):
+        info.issuer = notice_issuer  # 宜昌市人民政府办公室, which issued it
     info.date = issue_date(text[:6000])
     info.years = _title_years(info.title) or \
         sorted({int(y) for y in _YEAR.findall(head)})[:3]
@@ -385,6 +387,27 @@ def real_date(year: str, month: str, day: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _issued_title(title: str) -> tuple[str, str | None]:
+    """``(title, issuer)`` of the document a cover notice issues (kg/data/document_kinds.yaml), else
+    ``(title, None)``; 《》 around the whole title are dropped.
+
+    >>> _issued_title("宜昌市人民政府办公室关于印发宜昌市2026年《政府工作报告》重点任务分工方案的通知")
+    ('宜昌市2026年《政府工作报告》重点任务分工方案', '宜昌市人民政府办公室')
+    >>> _issued_title("关于印发《某市2026年重点工作任务清单》的通知"), _issued_title("某市2026年重点任务分工方案")
+    (('某市2026年重点工作任务清单', None), ('某市2026年重点任务分工方案', None))
+    """
+    from .extract.units import looks_like_unit
+
+    match = re.match(read_yaml("document_kinds.yaml")["cover_notice"], title)
+    if not match:
+        return title, None
+    issued = match.group("title").strip()
+    if issued.startswith("《") and issued.endswith("》") and issued.count("《") == 1:
+        issued = issued[1:-1]
+    issuer = match.group("issuer")
+    return issued, issuer if issuer and looks_like_unit(issuer) else None
 
 
 def _title(head: str) -> str:

@@ -177,3 +177,19 @@ def test_two_function_zones_plans_keep_their_units_apart(tmp_path):
         ("襄阳市高新技术产业开发区", 1), ("襄阳经济技术开发区", 1)]
     issuers = select(store, "SELECT ?issuer WHERE { ?d a gk:ResponsibilityPlan ; gk:issuer ?issuer }")
     assert sorted(r["issuer"] for r in issuers) == ["襄阳市高新技术产业开发区管委会", "襄阳经济技术开发区管委会"]
+
+
+def test_a_plan_under_its_cover_notice_is_titled_and_issued_as_written(tmp_path):
+    # 宜昌市人民政府办公室关于印发…方案的通知: the plan's title is the one the notice issues, its issuer the
+    # office that signed; the seeds' 市人民政府关于印发… names no city, so 武汉市人民政府 stays its issuer
+    from kg.build import BuildOptions, build
+    from kg.store import open_store, select
+
+    inputs = [DATA / "plan_yichang_notice.txt", DATA.parent.parent / "seeds" / "wuhan-2025-plan-responsibility-decomposition.txt"]
+    result = build(BuildOptions(inputs=inputs, out_dir=tmp_path / "out", jobs=1))
+    assert result.exit_code == 0
+    rows = select(open_store(result.out_dir), "SELECT ?title ?issuer ?year WHERE { ?d a gk:ResponsibilityPlan ; "
+                                              "dcterms:title ?title ; gk:issuer ?issuer ; gk:aboutYear ?year }")
+    assert sorted((r["title"], r["issuer"], int(r["year"])) for r in rows) == [
+        ("2025年市《政府工作报告》目标任务责任分解方案", "武汉市人民政府", 2025),
+        ("宜昌市2026年《政府工作报告》重点任务分工方案", "宜昌市人民政府办公室", 2026)]
