@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from .datafiles import read_yaml
+from .districts import district_named, district_rows
 from .errors import InputError
 from .model import DocumentInfo
 from .read import SourceText, rewrite
@@ -231,7 +232,7 @@ def _within_city(name: str, city: str) -> str:
     >>> _within_city("武汉东湖新技术开发区", ""), _within_city("襄阳高新技术产业开发区", "襄阳市"), _within_city("青原县", "")
     ('武汉市东湖高新区', '襄阳市高新技术产业开发区', '青原县')
     """
-    row = _district_row(name)
+    row = district_named(name)
     if row is not None and row.get("jurisdiction") and (not city or row["jurisdiction"] == city):
         return row["jurisdiction"] + row["name"]
     bare_city = city[:-1] if city.endswith("市") else city
@@ -270,22 +271,10 @@ def city_of_districts(text: str) -> str | None:
     >>> city_of_districts("洪山区开工…黄陂区签约…"), city_of_districts("青山区开工…"), city_of_districts("")
     ('武汉市', None, None)
     """
-    from .datafiles import read_tsv
-
-    named = {row["name"]: row.get("jurisdiction") or "" for row in read_tsv("districts.tsv")
+    named = {row["name"]: row.get("jurisdiction") or "" for row in district_rows()
              if row.get("kind") == "district" and row["name"] in text}
     cities = set(named.values())
     return next(iter(cities)) if len(named) >= 2 and len(cities) == 1 and "" not in cities else None
-
-
-def _district_row(name: str) -> dict | None:
-    """The row of kg/data/districts.tsv that names ``name`` (as its name, full name or an alias), else None."""
-    from .datafiles import read_tsv
-
-    for row in read_tsv("districts.tsv"):
-        if name in (row["name"], row.get("full_name")) or name in (row.get("aliases") or "").split("|"):
-            return row
-    return None
 
 
 def place_name(text: str, end_pattern: re.Pattern) -> str | None:

@@ -20,7 +20,8 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from .datafiles import query, read_tsv
+from .datafiles import query
+from .districts import district_rows
 from .graph import (PROV_DERIVED, PROV_USED, RDF_TYPE, RDFS_LABEL, city_of, describe_district, district_node, gk,
                     iri, literal, passage_node, project_node)
 from .store import select
@@ -32,7 +33,7 @@ GRAPH = iri("graph/cross-document")
 def _governments(city: str) -> dict[str, dict]:
     """The district rows of ``city`` by the name of the body that governs them (武昌区人民政府,
     东湖高新区管委会): the gazetteer's rows of another city do not apply (every row when the city is unknown)."""
-    return {row["government"]: row for row in read_tsv("districts.tsv")
+    return {row["government"]: row for row in district_rows()
             if row.get("government") and (not city or row.get("jurisdiction", "") in ("", city))}
 
 

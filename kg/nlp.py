@@ -21,7 +21,8 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .datafiles import DATA_DIR, read_tsv, read_yaml
+from .datafiles import DATA_DIR, read_yaml
+from .districts import district_rows, names_of
 
 PATTERN_DIR = DATA_DIR / "patterns"
 
@@ -40,9 +41,8 @@ class Mention:
 def district_patterns() -> list[dict]:
     """PLACE patterns from the districts gazetteer (name, full name, aliases)."""
     patterns = []
-    for row in read_tsv("districts.tsv"):
-        names = [row["name"], row["full_name"]] + [a for a in (row["aliases"] or "").split("|") if a]
-        for name in dict.fromkeys(n for n in names if n):
+    for row in district_rows():
+        for name in names_of(row):
             patterns.append({"label": "PLACE", "pattern": name, "id": row["name"]})
     return patterns
 
