@@ -161,10 +161,24 @@ def _qualified(store, name: str) -> tuple[str, str] | None:
     names = {row["label"] for row in select(store, query("unit_names"))}
     places = {document["jurisdiction"] for document in _documents(store).values() if document["jurisdiction"]}
     for place in sorted(places, key=len, reverse=True):
-        local = place[-1] + name[len(place):]
-        if name.startswith(place) and len(name) > len(place) + 1 and local in names:
+        if not name.startswith(place) or len(name) <= len(place) + 1:
+            continue
+        rest = name[len(place):]
+        # the level its units start with (自治区发改委, 市发改委, 区发改局), or none (a zone's 招商局)
+        level = next((word for word in _level_words() if place.endswith(word)), place[-1])
+        local = next((local for local in (level + rest, place[-1] + rest, rest) if local in names), None)
+        if local:
             return place, local
     return None
+
+
+def _level_words() -> list[str]:
+    """The level words of kg/data/jurisdictions.yaml a jurisdiction's name ends in, longest first."""
+    from .datafiles import read_yaml
+
+    levels = read_yaml("jurisdictions.yaml")
+    return sorted({"市", *(word for tier in ("province", "prefecture", "county", "zone") for word in levels[tier])},
+                  key=len, reverse=True)
 
 
 def _known(store, name: str) -> bool:

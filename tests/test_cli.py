@@ -277,6 +277,17 @@ def test_a_unit_named_with_its_city_in_a_graph_of_several_cities(runner, tmp_pat
     assert [row["code"] for row in rows] == ["一.1", "一.2"] and {row["jurisdiction"] for row in rows} == {"荆门市"}
 
 
+def test_a_zones_unit_named_with_its_zone(runner, tmp_path):
+    # 襄阳经济技术开发区招商局 is that zone's 招商局 (its units carry no level word), not the 高新区's
+    out_dir = tmp_path / "out"
+    assert runner.invoke(main, ["build", str(DATA / "plan_xiangyang_hitech_zone.txt"),
+                                str(DATA / "plan_xiangyang_econ_zone.txt"), "--out", str(out_dir), "-q",
+                                "--no-network"]).exit_code == 0
+    rows = json.loads(runner.invoke(main, ["tasks", "--unit", "襄阳经济技术开发区招商局", "--graph", str(out_dir),
+                                           "--json"]).output)
+    assert [(row["code"], row["jurisdiction"]) for row in rows] == [("一.1", "襄阳经济技术开发区")]
+
+
 def test_ctrl_c_is_one_line_and_exit_status_130(monkeypatch, tmp_path):
     # an interrupted command says so in one line and exits as shells report SIGINT (128 + 2), not 1
     import kg.build
