@@ -246,7 +246,7 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
         node = iri(f"doc/{slug}/part/{part.number}")
         part_nodes[part.number] = node
         sink.add(node, RDF_TYPE, gk("Part"))
-        sink.add(node, gk("code"), literal(part.numeral))
+        sink.add(node, gk("code"), literal(part.code))
         sink.add(node, RDFS_LABEL, literal(part.title))
         sink.add(node, gk("inDocument"), doc)
     section_nodes = {}
@@ -255,7 +255,7 @@ def plan_quads(source: SourceText, info: DocumentInfo, extraction: PlanExtractio
         section_nodes[(section.part_number, section.number)] = node
         part = part_nodes[section.part_number]
         sink.add(node, RDF_TYPE, gk("Section"))
-        numeral = next(p.numeral for p in extraction.structure.parts if p.number == section.part_number)
+        numeral = next(p.code for p in extraction.structure.parts if p.number == section.part_number)
         sink.add(node, gk("code"), literal(f"{numeral}.({section.numeral})"))
         sink.add(node, RDFS_LABEL, literal(section.title))
         sink.add(node, gk("inPart"), part)

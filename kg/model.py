@@ -118,6 +118,12 @@ class PlanPart:
     title: str
     start: int
     line: int
+    division: str = ""  # the 第X部分 it is in, where a plan parts its 一、二、 so (二 of 第二部分二、)
+
+    @property
+    def code(self) -> str:
+        """The part as tasks' codes name it: 二, or 二.一 for 一、 of 第二部分."""
+        return f"{self.division}.{self.numeral}" if self.division else self.numeral
 
 
 @dataclass

@@ -109,6 +109,7 @@ class _Block:
     pieces: list[tuple[int, int]] = field(default_factory=list)
     parent: "_Block | None" = None  # a point's item: (1)… on a line of its own inside 1.…
     took_item: bool = False  # an item out of order was read as this block's text
+    division: str = ""  # a part's 第X部分, in a plan that has both (see _has_divisions)
 
     def append(self, line: str, line_start: int) -> None:
         joined = join_wrapped(self.text, line)
@@ -561,6 +562,19 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
                   part_index=row.part_index, pieces=pieces)
 
 
+def _has_divisions(text: str) -> bool:
+    """Whether the plan parts itself twice: 第一部分/第二部分 (or 篇, 章) over parts 一、二、 (荆州):
+    then the 第X部分 are divisions, each with parts numbered from 一 again."""
+    seen_division = False
+    for line in text.split("\n"):
+        match = _PART.match(line.strip())
+        if match and match.group(2):
+            seen_division = True
+        elif match and seen_division and "。" not in line:
+            return True
+    return False
+
+
 def segment_plan(source: SourceText) -> PlanStructure:
     """Split a plan into parts, sections and items (see the module docstring)."""
     text = source.text
@@ -574,6 +588,8 @@ def segment_plan(source: SourceText) -> PlanStructure:
     row: _TableRow | None = None  # the table row being read
     item_form = _item_form(text)
     part_form = _DECIMAL_PART if item_form is _DECIMAL_ITEM else _PART
+    divisions = part_form is _PART and _has_divisions(text)
+    division: _Block | None = None  # the 第X部分 being read, when the plan has divisions
 
     def close(block: _Block | None, end: int) -> None:
         if block is not None and not block.end:
@@ -602,9 +618,15 @@ def segment_plan(source: SourceText) -> PlanStructure:
         if part_match and "。" not in line and len(line) <= 40:
             numeral = part_match.group(1) or part_match.group(2)
             number = _part_number(numeral)
-            expected = len(parts) + 1
+            is_division = divisions and bool(part_match.group(2))
+            if is_division:
+                expected = sum(1 for b in parts if not b.division) + 1
+            elif division is not None:  # parts are numbered within their division
+                expected = sum(1 for b in parts if b.division == division.numeral) + 1
+            else:
+                expected = len(parts) + 1
             if number == 1 or number == expected:
-                if number == 1 and parts:
+                if number == 1 and parts and (is_division or not divisions):
                     # a second "一、": what came before was preamble (a notice's own numbered points)
                     if not any(b.kind in ("item", "paren") for b in blocks if b.part_index >= 0):
                         blocks.clear()
@@ -615,6 +637,10 @@ def segment_plan(source: SourceText) -> PlanStructure:
                 current = _Block("part", number, numeral, part_match.group(3).strip(),
                                  content_start, source.line_of(content_start), part_index=len(parts),
                                  pieces=[(0, title_start)])
+                if is_division:
+                    division = current
+                elif division is not None:
+                    current.division = division.numeral
                 if preamble_end is None or not parts:
                     preamble_end = start
                 parts.append(current)
@@ -769,7 +795,8 @@ def _points_as_tasks(blocks: list[_Block], parts: list[_Block], problems: list[P
             resolved.append(block)
             continue
         if own and find_role_clause(block.text) is not None:  # 1.…(牵头单位:X) then (1)… naming no unit
-            code = f"{parts[block.part_index].numeral}.{block.numeral}".lstrip(".")
+            part = parts[block.part_index]
+            code = f"{part.division}.{part.numeral}.{block.numeral}".lstrip(".")
             problems.append(Problem(own[0].line, f"item {code}: points ({own[0].numeral})…({own[-1].numeral}) "
                                                  f"after its role clause name no unit; read as no task"))
         elif own:  # the points are the item's text, as if they were wrapped lines
@@ -841,7 +868,7 @@ def _units_of_heading(block: _Block) -> list[UnitMention]:
 
 def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
     blocks = _points_as_tasks(blocks, parts, problems)
-    plan_parts = [PlanPart(i + 1, b.numeral, b.text, b.start, b.line) for i, b in enumerate(parts)]
+    plan_parts = [PlanPart(i + 1, b.numeral, b.text, b.start, b.line, b.division) for i, b in enumerate(parts)]
     has_arabic = {b.part_index for b in blocks if b.kind == "item"}
     numbered_in_sections = _numbered_in_sections(blocks)
     sections: list[PlanSection] = []
@@ -865,7 +892,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
         if _is_section(block, has_arabic):
             known = next((s for s in sections if (s.part_number, s.number) == (part.number, block.number)), None)
             if known is not None:  # a repeated (一): its items go on under the section already opened
-                problems.append(Problem(block.line, f"section {part.numeral}.({block.numeral}) appears twice; "
+                problems.append(Problem(block.line, f"section {part.code}.({block.numeral}) appears twice; "
                                                     f"its items are kept under the first"))
                 section = known
             else:
@@ -895,7 +922,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             numeral = f"({block.numeral})"
         elif in_section:
             numeral = f"({section.numeral}).{numeral}"
-        code = f"{part.numeral}.{numeral}" if part.numeral else numeral
+        code = f"{part.code}.{numeral}" if part.numeral else numeral
         if code in seen_codes:
             problems.append(Problem(block.line, f"item {code} appears twice; the later one is kept as {code}'"))
             code += "'"
@@ -931,7 +958,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             start=block.start, end=block.end or block.start + len(block.text), line=block.line,
             part_title=part.title,
             section_number=section.number if section else None,
-            section_code=f"{part.numeral}.({section.numeral})" if section else None,
+            section_code=f"{part.code}.({section.numeral})" if section else None,
             section_title=section.title if section else "",
             subheading=block.parent.text.rstrip("。:: ") if point and block.parent.kind == "point-parent"
             else subheading if section or block.kind == "item" else "",

@@ -1106,3 +1106,18 @@ def test_a_unit_named_with_a_note_in_brackets(tmp_path):
                              "?m skos:prefLabel ?name }")
     assert member["name"] == "十堰经济技术开发区管委会"
     assert not select(store, "SELECT ?u WHERE { ?u skos:prefLabel ?name FILTER(CONTAINS(?name, '(')) }")
+
+
+def test_divisions_over_parts(tmp_path):
+    # 荆州's layout: 第一部分 主要预期目标 and 第二部分 重点工作任务, the second parted again 一、二、 with the
+    # items numbered through: a part's code carries its division (二.一), and item 5 is in 二、扩大内需
+    # (it was read into 一、 when the second 一、 was taken for a new start)
+    result, store = build_clean(tmp_path, "plan_jingzhou_divisions.txt", 5)
+    from kg.store import select
+
+    rows = select(store, "SELECT ?code ?part ?title WHERE { ?t a gk:Task ; gk:code ?code ; gk:inPart ?p . "
+                         "?p gk:code ?part ; rdfs:label ?title }")
+    assert sorted((r["code"], r["part"], r["title"]) for r in rows) == [
+        ("一.1", "一", "主要预期目标"), ("一.2", "一", "主要预期目标"), ("二.一.3", "二.一", "加快建设现代化产业体系"),
+        ("二.一.4", "二.一", "加快建设现代化产业体系"), ("二.二.5", "二.二", "扩大内需")]
+    assert owners(store, "二.二.5") == [("co", "市文旅局"), ("co", "市统计局"), ("lead", "市商务局")]
