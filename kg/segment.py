@@ -562,6 +562,15 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
                   part_index=row.part_index, pieces=pieces)
 
 
+def _bullet_of(block: _Block | None, line: str) -> bool:
+    """Whether a ``——`` line is a bullet of the open item (1.实施攻坚行动: / ——新开工项目300个;), not a
+    subheading over the items after it (——扩大有效投资): the item still waits for its role clause, and
+    it opened a list or the line ends as a list's element does."""
+    if block is None or block.kind not in ("item", "point") or is_complete(block.text):
+        return False
+    return block.text.rstrip().endswith((":", "：")) or line.rstrip().endswith(tuple(";；。,，"))
+
+
 def _has_divisions(text: str) -> bool:
     """Whether the plan parts itself twice: 第一部分/第二部分 (or 篇, 章) over parts 一、二、 (荆州):
     then the 第X部分 are divisions, each with parts numbered from 一 again."""
@@ -699,7 +708,7 @@ def segment_plan(source: SourceText) -> PlanStructure:
             blocks.append(current)
             continue
         sub_match = _SUBHEADING.match(line)
-        if sub_match and len(line) <= 60:
+        if sub_match and len(line) <= 60 and not _bullet_of(current, line):
             close(current, start)
             current = _Block("sub", 0, "", sub_match.group(1).strip(), content_start,
                              source.line_of(content_start), part_index=part_index)

@@ -1121,3 +1121,16 @@ def test_divisions_over_parts(tmp_path):
         ("一.1", "一", "主要预期目标"), ("一.2", "一", "主要预期目标"), ("二.一.3", "二.一", "加快建设现代化产业体系"),
         ("二.一.4", "二.一", "加快建设现代化产业体系"), ("二.二.5", "二.二", "扩大内需")]
     assert owners(store, "二.二.5") == [("co", "市文旅局"), ("co", "市统计局"), ("lead", "市商务局")]
+
+
+def test_dash_bullets_inside_an_item_are_its_text(tmp_path):
+    # 1.实施重大项目攻坚行动: / ——新开工…300个; / ——完成…8%。 / (牵头单位:…): the ——lines are the item's
+    # list, not subheadings (成都's ——扩大有效投资 between items stays one, test_first_listed_responsible_unit_leads)
+    result, store = build_clean(tmp_path, "plan_xiaogan_dash_bullets.txt", 3)
+    from kg.store import select
+
+    assert task_texts(store)["一.1"] == "实施重大项目攻坚行动:——新开工亿元以上项目300个;——完成固定资产投资增长8%。"
+    assert owners(store, "一.1") == [("co", "各县(市、区)人民政府"), ("co", "孝感高新区管委会"), ("lead", "市发改委")]
+    values = select(store, "SELECT ?v WHERE { ?t gk:code '一.1' ; gk:hasTarget ?q . ?q gk:value ?v }")
+    assert sorted(float(r["v"]) for r in values) == [8.0, 300.0]
+    assert not select(store, "SELECT ?t WHERE { ?t gk:subheading ?s }")
