@@ -1072,6 +1072,21 @@ def _recover(out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+_HELD_LOCKS: set = set()  # the open lock files of this process's builds
+
+
+def _close_inherited_locks() -> None:
+    """In a forked worker: close the lock files inherited from the build, so that the lock goes with
+    the build's process (kill -9) and never waits for its workers' exits."""
+    for handle in _HELD_LOCKS:
+        handle.close()
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
 class _BuildLock:
     """An exclusive lock beside the output folder: two builds into one out/ never interleave."""
 
@@ -1090,9 +1105,11 @@ class _BuildLock:
             self.handle.close()
             raise GovkgError(f"another `kg build` is writing {self.path.parent / self.path.name[1:-5]} "
                              "(wait for it to finish, or build into another --out)") from None
+        _HELD_LOCKS.add(self.handle)
         return self
 
     def __exit__(self, *exc):
+        _HELD_LOCKS.discard(self.handle)
         fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
         return False

@@ -98,6 +98,23 @@ def test_kill_9_leaves_the_previous_output(tmp_path):
     assert not list(tmp_path.glob(".out.tmp-*")) and not list(tmp_path.glob(".out.old-*"))
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux's /proc")
+def test_forked_workers_do_not_hold_the_build_lock(tmp_path):
+    # the lock must go with the build's process: a worker still exiting after kill -9 of the build
+    # held it, and the next build was refused as "another kg build is writing"
+    from kg.build import _BuildLock
+
+    with _BuildLock(tmp_path / "out") as lock:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: does any of its descriptors open the lock file?
+            held = any(os.path.realpath(f"/proc/self/fd/{fd}") == str(lock.path) for fd in os.listdir("/proc/self/fd"))
+            os.write(write_end, b"1" if held else b"0")
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert os.read(read_end, 1) == b"0"
+
+
 def test_a_killed_build_leaves_no_process_behind(tmp_path):
     """kill -9 of the build alone (as the out-of-memory killer does): its workers and the process
     waiting to write the collaboration outputs end with it instead of waiting forever."""
