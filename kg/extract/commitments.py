@@ -9,6 +9,7 @@ several years (五年来, 累计, 年均) or a sentence that names another year.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -76,8 +77,9 @@ def read_facts(layout: ReportLayout, text: str | None = None) -> list[Fact]:
     """
     facts: list[Fact] = []
     tables = read_report_tables(text, layout) if text is not None else []
-    for sentence in layout.sentences:
-        if any(table.start <= sentence.start < table.end for table in tables):
+    in_table = _table_rows(layout.sentences, tables)
+    for index, sentence in enumerate(layout.sentences):
+        if index in in_table:
             continue  # a row of a table of targets and results: read by its columns below
         part = sentence.part
         if part is None or part.kind not in ("review", "plan") or not part.year:
@@ -112,8 +114,9 @@ def read_facts(layout: ReportLayout, text: str | None = None) -> list[Fact]:
             previous = indicator
             facts.append(Fact(kind=kind, year=part.year, quantity=quantity, indicator=indicator,
                               sentence=sentence, main_target=kind == COMMITMENT and sentence.targets))
+    starts = [sentence.start for sentence in layout.sentences]
     for table in tables:
-        rows = [sentence for sentence in layout.sentences if table.start <= sentence.start < table.end]
+        rows = layout.sentences[bisect.bisect_left(starts, table.start):bisect.bisect_left(starts, table.end)]
         for figure in table.figures:
             # the row's passage is the sentence the segmenter made of it, when it made one
             row = next((s for s in rows if s.start <= figure.quantity.start < s.end), figure.row)
@@ -122,6 +125,13 @@ def read_facts(layout: ReportLayout, text: str | None = None) -> list[Fact]:
                               indicator=indicator_name(figure.quantity.metric), sentence=row,
                               main_target=figure.kind == COMMITMENT))
     return facts
+
+
+def _table_rows(sentences: list[Sentence], tables) -> set[int]:
+    """The indexes of the sentences (in text order) that lie in a table."""
+    starts = [sentence.start for sentence in sentences]
+    return {index for table in tables
+            for index in range(bisect.bisect_left(starts, table.start), bisect.bisect_left(starts, table.end))}
 
 
 def _refines(sentence_facts: list[Fact], quantity) -> bool:

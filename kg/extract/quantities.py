@@ -212,12 +212,13 @@ class _Change:
 
 
 @lru_cache(maxsize=None)
-def _change_patterns() -> tuple[re.Pattern, re.Pattern]:
+def _change_patterns() -> tuple[re.Pattern, re.Pattern, int]:
     rules = read_yaml("changes.yaml")
     words = "|".join(re.escape(w) for w in sorted(rules["change_words"], key=len, reverse=True))
     origins = "|".join(re.escape(w) for w in rules["origin_words"])
     origin = re.compile(rf"(?:{origins})[^{re.escape(CLAUSE_DELIMITERS)}{origins}]{{0,{int(rules['origin_gap'])}}}$")
-    return origin, re.compile(rf"\s*({words})\s*")
+    reach = int(rules["origin_gap"]) + max(map(len, rules["origin_words"]))  # how far back an origin word can stand
+    return origin, re.compile(rf"\s*({words})\s*"), reach
 
 
 def _changes(text: str, found: list) -> tuple[list, dict[int, _Change]]:
@@ -231,13 +232,13 @@ def _changes(text: str, found: list) -> tuple[list, dict[int, _Change]]:
     >>> [(str(q.value), str(q.baseline), q.comparator, q.bound, q.metric) for q in read_quantities("PM2.5平均浓度由38微克/立方米降至35微克/立方米")]
     [('35', '38', '降至', 'at_most', 'PM2.5平均浓度')]
     """
-    origin, joint = _change_patterns()
+    origin, joint, reach = _change_patterns()
     kept, changes = [], {}
     for match, value, clause_start, clause_end in found:
         previous = kept[-1] if kept else None
         if previous is not None and previous[2] == clause_start and not previous[0].group("after"):
             between = joint.fullmatch(text, previous[0].end(), match.start())
-            source = origin.search(text, clause_start, previous[0].start("num"))
+            source = origin.search(text, max(clause_start, previous[0].start("num") - reach), previous[0].start("num"))
             if between and source:
                 kept.pop()
                 changes[match.start()] = _Change(

@@ -143,7 +143,8 @@ def read_cell(indicator: str, unit: str, cell: str) -> Quantity | None:
 
 def _title_year(text: str, header_start: int) -> int | None:
     """A year the title lines just above a table name (附件:2030年主要指标完成情况)."""
-    lines = text[:header_start].rstrip("\n").split("\n")[-_rules()["title_lines"]:]
+    window = text[max(0, header_start - 400):header_start]  # a few lines back, not the whole text: linear time
+    lines = window.rstrip("\n").split("\n")[-_rules()["title_lines"]:]
     for line in reversed(lines):
         if _separator(line):
             break
