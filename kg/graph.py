@@ -216,6 +216,9 @@ def describe_quantity(sink: QuadSink, node: ox.NamedNode, quantity: Quantity, so
     sink.add(node, gk("value"), decimal_literal(quantity.value))
     if quantity.upper is not None:
         sink.add(node, gk("upperValue"), decimal_literal(quantity.upper))
+    if quantity.baseline is not None:
+        sink.add(node, gk("baselineValue"), decimal_literal(quantity.baseline))
+        sink.add(node, gk("baselineUnit"), literal(quantity.baseline_unit))
     sink.add(node, gk("unit"), literal(quantity.unit))
     if quantity.comparator:  # none written: no statement (an empty string would say nothing)
         sink.add(node, gk("comparator"), literal(quantity.comparator))

@@ -181,6 +181,8 @@ class Quantity:
     start: int
     end: int
     upper: Decimal | None = None  # a range's upper end (增长5%—6%: value 5, upper 6, bound between)
+    baseline: Decimal | None = None  # the figure a change starts from (由4.2万元提高到4.5万元: value 4.5, baseline 4.2)
+    baseline_unit: str | None = None  # its unit as written (万元)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Promises against results: what a year's report promised and what a later report says was reached.
 
 For every indicator with a commitment for year Y in one document and a result for Y
-in another document of the same jurisdiction, one row: a district's report (武汉市武昌区)
+in another document of the same jurisdiction (or in the same row of a table of targets and
+results), one row: a district's report (武汉市武昌区)
 is never read as its city's (武汉市) results.  The status rules (also in docs/reports.md):
 
 - the comparator's bound decides: 以上/突破/超/不少于 (at_least) is met when the
@@ -207,6 +208,10 @@ def track(store: ox.Store, year: int | None = None, jurisdiction: str | None = N
     for key in sorted(set(commitments) & set(results)):
         target = sorted(commitments[key], key=_order)[0]
         actuals = sorted((r for r in results[key] if r["file"] != target["file"]), key=_order)
+        if not actuals:
+            # a row of a table of the year's targets and what was reached (指标 | 2030年目标 | 2030年完成)
+            # states both in one passage: the one document that compares them
+            actuals = [r for r in results[key] if r["passage"] == target["passage"]]
         if not actuals:
             continue
         for row in actuals:

@@ -163,14 +163,14 @@ def test_a_city_the_gazetteer_does_not_hold_clauses_names_run_on_and_investments
     rows = select(store, """SELECT ?project ?district WHERE {
         ?p a gk:Project ; rdfs:label ?project ; gk:placement/gk:placedIn/rdfs:label ?district }""")
     assert {(r["project"], r["district"]) for r in rows} == {
-        ("国轩高科新能源电池基地", "肥西县"), ("滨湖科学城智能网联汽车产业园", "包河区"), ("比亚迪合肥基地三期项目", "长丰县"),
-        ("中科大先进技术研究院二期项目", "蜀山区")}  # 蜀山区签约落地的…: the district before the cue
+        ("国轩高科新能源电池基地", "肥西县"), ("滨湖科学城智能网联汽车产业园", "包河区"), ("比亚迪合肥基地三期", "长丰县"),
+        ("中科大先进技术研究院二期", "蜀山区")}  # 蜀山区签约落地的…: the district before the cue
     rows = select(store, """SELECT ?project ?value ?unit ?metric ?start ?end WHERE {
         ?p rdfs:label ?project ; gk:investment [ gk:value ?value ; gk:unit ?unit ; gk:metric ?metric ;
                                                   gk:startOffset ?start ; gk:endOffset ?end ] }""")
     found = {r["project"]: (r["value"], r["unit"], r["metric"]) for r in rows}
     assert found == {"国轩高科新能源电池基地": ("120", "亿元", "总投资"), "滨湖科学城智能网联汽车产业园": ("45", "亿元", "总投资"),
-                     "中科大先进技术研究院二期项目": ("8", "亿元", "总投资"), "比亚迪合肥基地三期项目": ("60", "亿元", "总投资")}
+                     "中科大先进技术研究院二期": ("8", "亿元", "总投资"), "比亚迪合肥基地三期": ("60", "亿元", "总投资")}
     text = data.decode("utf-8")
     assert all(text[int(r["start"]):int(r["end"])].endswith(r["value"] + r["unit"]) for r in rows)
     labels = {r["alt"] for r in select(store, "SELECT ?alt WHERE { ?p skos:altLabel ?alt }")}
@@ -224,7 +224,7 @@ def test_news_that_names_no_city_belongs_to_the_city_of_its_districts():
     store.load(result.nquads.encode(), format=ox.RdfFormat.N_QUADS)
     rows = select(store, "SELECT ?p ?district WHERE { ?p a gk:Project ; gk:placement/gk:placedIn/rdfs:label ?district }")
     assert {(r["p"].split("/project/")[1], r["district"]) for r in rows} == {
-        ("武汉市/光电子信息产业园二期项目", "洪山区"), ("武汉市/天河航空产业园", "黄陂区")}
+        ("武汉市/光电子信息产业园二期", "洪山区"), ("武汉市/天河航空产业园", "黄陂区")}
 
 
 def test_a_sentence_of_several_projects_places_each_by_its_part_between_semicolons():
@@ -239,3 +239,35 @@ def test_a_park_named_after_a_locative_cue_is_where_the_project_goes():
     # 落户青山区装备制造产业园区: the park after the cue is the place, not a second project
     assert placements("北方稀土永磁材料产业园项目落户青山区装备制造产业园区,总投资45亿元。") == [
         ("北方稀土永磁材料产业园项目", "青山区", "sentence")]
+
+
+def test_a_phase_ends_a_projects_name():
+    # 三期, 二期: a phase of a named project is a project of its own, its name the words just before it
+    assert names("宜昌高新区科创中心三期正式开工建设,总投资18亿元。") == ["宜昌高新区科创中心三期"]
+    assert names("建成长飞科技园一期、花山码头二期和长山口垃圾焚烧厂二期工程。") == [
+        "长飞科技园一期", "花山码头二期", "长山口垃圾焚烧厂二期"]
+    assert names("武汉科创园择址南太子湖创新谷二期,位于开发区核心区。") == ["武汉科创园", "南太子湖创新谷二期"]
+
+
+def test_the_work_a_project_does_before_its_project_word_is_part_of_its_name():
+    # 改造 introduces a name elsewhere (改造湖北船舶大厦), but 改造项目 is the project's own work;
+    # a company's legal name and a heading's slogan before it are not
+    assert names("湖北兴发化工集团股份有限公司磷石膏综合利用改造项目全面复工。") == ["磷石膏综合利用改造项目"]
+    assert names("四、科技创新驱动高质量发展磷石膏综合利用改造项目采用国内领先工艺。") == ["磷石膏综合利用改造项目"]
+    assert names("推进整理和提升工业园,全力保障项目用地。") == []
+    assert names("老旧小区改造项目新开工65个。") == []  # a category being counted
+
+
+def test_news_of_phases_and_a_renovation_project():
+    result = process_document("news_yichang_phases.txt", (DATA / "news_yichang_phases.txt").read_bytes())
+    assert result.ok and result.kind == "news", result.error
+    store = ox.Store()
+    store.load(result.nquads.encode(), format=ox.RdfFormat.N_QUADS)
+    projects = {r["name"] for r in select(store, "SELECT ?name WHERE { ?p a gk:Project ; rdfs:label ?name }")}
+    assert {"宜昌高新区科创中心三期", "三峡物流园二期", "白洋港多式联运二期", "磷石膏综合利用改造项目"} <= projects
+    invested = {r["name"]: (r["value"], r["unit"]) for r in select(store, """SELECT ?name ?value ?unit WHERE {
+        ?p rdfs:label ?name ; gk:investment [ gk:value ?value ; gk:unit ?unit ] }""")}
+    assert invested == {"宜昌高新区科创中心三期": ("18", "亿元"), "磷石膏综合利用改造项目": ("12.6", "亿元")}
+    placed = {(r["name"], r["district"]) for r in select(store, """SELECT ?name ?district WHERE {
+        ?p rdfs:label ?name ; gk:placement/gk:placedIn/rdfs:label ?district }""")}
+    assert ("磷石膏综合利用改造项目", "猇亭区") in placed

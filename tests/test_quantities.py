@@ -104,3 +104,26 @@ def test_a_shared_metric_for_respectively():
     found = quantities("力争国控、省控断面水质优良比例分别达100%、88%以上")
     assert [(q[0], q[4]) for q in found] == [(Decimal(100), "力争国控、省控断面水质优良比例"),
                                              (Decimal(88), "力争国控、省控断面水质优良比例")]
+
+
+@pytest.mark.parametrize("text, value, baseline, baseline_unit, comparator, bound", [
+    ("城乡居民基础养老金由每月4.2万元提高到4.5万元", Decimal("4.5"), Decimal("4.2"), "万元", "提高到", "exactly"),
+    ("市级行政审批事项由240项减少到166项", Decimal(166), Decimal(240), "项", "减少到", "at_most"),
+    ("PM2.5平均浓度由38微克/立方米降至35微克/立方米", Decimal(35), Decimal(38), "微克/立方米", "降至", "at_most"),
+    ("千亿元产业从1个增加到5个", Decimal(5), Decimal(1), "个", "增加到", "exactly"),
+    ("最低生活保障标准从每人每月800元提高到850元", Decimal(850), Decimal(800), "元", "提高到", "exactly"),
+    ("研发投入强度由2.5%提高至2.8%左右", Decimal("2.8"), Decimal("2.5"), "%", "左右", "about"),
+    ("乙烯年产能从80万吨到110万吨", Decimal(110), Decimal(80), "万吨", "到", "exactly"),  # a change, not a range
+    ("外贸规模由3000亿元增加到1.2万亿元", Decimal("1.2"), Decimal(3000), "亿元", "增加到", "exactly"),
+])
+def test_a_change_is_one_quantity_whose_target_is_the_figure_after_it(text, value, baseline, baseline_unit,
+                                                                     comparator, bound):
+    (found,) = read_quantities(text)
+    assert (found.value, found.baseline, found.baseline_unit, found.comparator, found.bound) == (
+        value, baseline, baseline_unit, comparator, bound)
+    assert str(baseline) not in found.metric and "由" not in found.metric and "从" not in found.metric
+
+
+def test_a_figure_without_a_change_has_no_baseline():
+    assert [(q.value, q.baseline) for q in read_quantities("基础养老金提高到4.5万元,增长5%至6%")] == [
+        (Decimal("4.5"), None), (Decimal(5), None)]

@@ -299,3 +299,19 @@ def test_the_last_year_inside_a_review_of_five_years():
     rows = {r["indicator"]: (r["target_value"], r["actual_value"], r["status"]) for r in track(store)}
     assert rows == {"地区生产总值增长": (5.5, 5.8, "met"), "一般公共预算收入增长": (4, 4.6, "met"),
                     "城镇新增就业": (3.5, 3.8, "met"), "新开工亿元以上项目": (200, 215, "met")}
+
+
+def test_a_change_is_judged_by_the_figure_it_changes_to():
+    # 由每人每月180元提高到200元, 由320项压减到280项, 从61.2%提高至62%: one promise each, of the figure
+    # after the change word; the figure before it is the quantity's baseline, never a promise of its own
+    store = store_of("report_linchuan_2030.txt", "report_linchuan_2031.txt")
+    rows = {r["indicator"]: (r["target_value"], r["comparator"], r["actual_value"], r["status"]) for r in track(store, 2030)}
+    assert rows["城乡居民基础养老金最低标准"] == (200, "提高到", 210, "met")
+    assert rows["市级行政许可事项"] == (280, "压减到", 290, "missed")  # a fall promised: 290 is above it
+    assert rows["森林覆盖率"] == (62, "提高至", 62.1, "met")
+    baselines = select(store, """SELECT ?value ?baseline ?unit WHERE { ?c a gk:Commitment ; gk:hasTarget ?q .
+        ?q gk:value ?value ; gk:baselineValue ?baseline ; gk:baselineUnit ?unit }""")
+    assert sorted((Decimal(b["value"]), Decimal(b["baseline"]), b["unit"]) for b in baselines) == [
+        (Decimal(62), Decimal("61.2"), "%"), (Decimal(200), Decimal(180), "元"), (Decimal(280), Decimal(320), "项")]
+    values = {Decimal(r["value"]) for r in select(store, "SELECT ?value WHERE { ?c a gk:Commitment ; gk:hasTarget [ gk:value ?value ] }")}
+    assert not values & {Decimal(180), Decimal(320), Decimal("61.2")}

@@ -9,6 +9,7 @@ several years (五年来, 累计, 年均) or a sentence that names another year.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from ..indicators import indicator_name, is_bare, respective_indicators, with_su
 from ..model import Quantity
 from ..segment_reports import ReportLayout, Sentence, multi_year_marker, part_year_marker
 from .quantities import read_quantities
+from .report_tables import read_report_tables
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
@@ -63,8 +65,9 @@ def _respective(quantities: list[Quantity]) -> dict[int, str]:
     return found
 
 
-def read_facts(layout: ReportLayout) -> list[Fact]:
-    """Every commitment and result of a segmented report, in text order.
+def read_facts(layout: ReportLayout, text: str | None = None) -> list[Fact]:
+    """Every commitment and result of a segmented report: those of its sentences in text order, then
+    those of its tables of targets and results (kg.extract.report_tables), when ``text`` is given.
 
     >>> from kg.segment_reports import layout_report
     >>> text = "各位代表:\\n一、2024年工作回顾\\n地区生产总值达到2万亿元,增长5.2%。一季度增长4%。\\n" \\
@@ -73,7 +76,11 @@ def read_facts(layout: ReportLayout) -> list[Fact]:
     [('result', 2024, '地区生产总值', '2'), ('result', 2024, '地区生产总值增长', '5.2'), ('commitment', 2025, '地区生产总值增长', '6')]
     """
     facts: list[Fact] = []
-    for sentence in layout.sentences:
+    tables = read_report_tables(text, layout) if text is not None else []
+    in_table = _table_rows(layout.sentences, tables)
+    for index, sentence in enumerate(layout.sentences):
+        if index in in_table:
+            continue  # a row of a table of targets and results: read by its columns below
         part = sentence.part
         if part is None or part.kind not in ("review", "plan") or not part.year:
             continue
@@ -107,7 +114,24 @@ def read_facts(layout: ReportLayout) -> list[Fact]:
             previous = indicator
             facts.append(Fact(kind=kind, year=part.year, quantity=quantity, indicator=indicator,
                               sentence=sentence, main_target=kind == COMMITMENT and sentence.targets))
+    starts = [sentence.start for sentence in layout.sentences]
+    for table in tables:
+        rows = layout.sentences[bisect.bisect_left(starts, table.start):bisect.bisect_left(starts, table.end)]
+        for figure in table.figures:
+            # the row's passage is the sentence the segmenter made of it, when it made one
+            row = next((s for s in rows if s.start <= figure.quantity.start < s.end), figure.row)
+            # a table of targets lists a year's main targets
+            facts.append(Fact(kind=figure.kind, year=figure.year, quantity=figure.quantity,
+                              indicator=indicator_name(figure.quantity.metric), sentence=row,
+                              main_target=figure.kind == COMMITMENT))
     return facts
+
+
+def _table_rows(sentences: list[Sentence], tables) -> set[int]:
+    """The indexes of the sentences (in text order) that lie in a table."""
+    starts = [sentence.start for sentence in sentences]
+    return {index for table in tables
+            for index in range(bisect.bisect_left(starts, table.start), bisect.bisect_left(starts, table.end))}
 
 
 def _refines(sentence_facts: list[Fact], quantity) -> bool:

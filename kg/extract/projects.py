@@ -78,6 +78,7 @@ def _config():
     config = read_yaml("projects.yaml")
     config["_reject"] = [re.compile(p) for p in config["reject_patterns"]]
     config["_leading"] = sorted(config["leading_words"], key=len, reverse=True)
+    config["_phase"] = re.compile(config["phase_suffix"])
     config["_built"] = re.compile(config["built_after_company"])
     config["_operated"] = re.compile(config["operated_after_company"])
     config["_anaphor"] = re.compile(config["anaphor"])
@@ -106,10 +107,14 @@ def _trim(name: str) -> str:
     if "的" in name:
         name = name[name.rfind("的") + 1:]
     cut = 0
+    # the work a project does, right before 项目, is part of its name (乙烯脱瓶颈改造项目)
+    work = config["project_word"] if name.endswith(config["project_word"]) else None
     # a company's legal name before the project is its builder's, not the project's
     for word in config["_leading"] + config["company_legal_endings"]:
         if len(word) >= 2:
             position = name.rfind(word)
+            if work and word in config["work_words"] and name.endswith(word + work):
+                position = name.rfind(word, 0, len(name) - len(word) - len(work))
             if position >= 0 and len(name) - position - len(word) >= 2:
                 cut = max(cut, position + len(word))
     name = name[cut:]
@@ -162,13 +167,16 @@ def without_project_word(name: str) -> str:
 def _runs_on(text: str, previous_end: int, start: int, previous_word: str) -> bool:
     """Does the name ended at ``previous_end`` (by ``previous_word``) go on into the suffix at ``start``?"""
     between = text[previous_end:start]
+    if _config()["_phase"].match(previous_word):  # a phase ends its name: only a word right after it joins (三期项目)
+        return not between
     return previous_word != _config()["project_word"] and not re.search(r"[和与及]", between) \
         and _left_edge(text, start, previous_end) == previous_end
 
 
 def _followed_by_count(text: str, end: int) -> bool:
-    """``推广应用项目80个``: a name followed by a number is a category being counted."""
-    return bool(re.match(r"\s*[\d一二三四五六七八九十两]", text[end:end + 2]))
+    """``推广应用项目80个``, ``老旧小区改造项目新开工65个``: a name followed by a number is a category being counted."""
+    words = "|".join(map(re.escape, _config()["counted_after"]))
+    return bool(re.compile(rf"\s*(?:{words})?[\d一二三四五六七八九十两]").match(text, end, end + 6))
 
 
 def find_projects(text: str, sentence: Sentence, ents: list[Mention]) -> list[ProjectMention]:
@@ -194,9 +202,13 @@ def find_projects(text: str, sentence: Sentence, ents: list[Mention]) -> list[Pr
             continue
         # an earlier name's end stops this one, unless it runs on into it (合肥滨湖科学城智能网联汽车
         # 产业园项目, 比亚迪合肥基地三期项目: one name); 项目 or a conjunction (总部和实验园区) always stops it
+        phase = bool(config["_phase"].match(mention.id))  # 科创中心三期: only a name just before it runs on
         floor = max([sentence.start] + [end for end, word in suffix_ends if end <= mention.start
-                                         and not _runs_on(text, end, mention.start, word)])
+                                         and not (end == mention.start if phase
+                                                  else _runs_on(text, end, mention.start, word))])
         start = _left_edge(text, mention.start, floor)
+        if start == floor > sentence.start and text[start] in "和与及":
+            start += 1  # 花山码头二期和长山口垃圾焚烧厂二期: the conjunction joins two names
         raw = text[start:mention.end]
         name = _trim(raw)
         if mention.id in config["weak_suffixes"] and len(name) - len(mention.id) < 2:

@@ -11,10 +11,12 @@ The value is kept as written (5.4 for 5.4万套(间)); the magnitude stays in th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from ..datafiles import read_tsv
+from ..datafiles import read_tsv, read_yaml
+from ..indicators import base_unit
 from ..model import Quantity
 from ..numerals import chinese_to_int
 
@@ -150,6 +152,7 @@ def read_quantities(text: str, offset: int = 0) -> list[Quantity]:
         found.append((match, value, clause_start, clause_end))
         previous_end = match.end()
 
+    found, changes = _changes(text, found)
     found, ranges = _ranges(text, found)
     quantities: list[Quantity] = []
     for index, (match, value, clause_start, clause_end) in enumerate(found):
@@ -171,6 +174,10 @@ def read_quantities(text: str, offset: int = 0) -> list[Quantity]:
         pre = text[left:num_start]
         if before_match:
             pre = pre[:before_match.start()]
+        change = changes.get(match.start())
+        if change is not None:  # 由4.2万元提高到4.5万元: measured is what stands before 由, and how it changes
+            pre = text[left:change.origin] + ("" if before_match or len(change.word) == 1 else change.word)
+            num_start = change.start
         if _negative(text, num_start):  # 增长-2.3%: a fall, the minus no part of what is measured
             value, pre = -value, pre[:-1]
         metric = _metric(pre, text[match.end():right])
@@ -178,6 +185,9 @@ def read_quantities(text: str, offset: int = 0) -> list[Quantity]:
             metric = quantities[-1].metric  # 分别达到100%、88%以上: the second shares the first's metric
         unit = (match.group("mag") or "") + match.group("measure") + (match.group("alternate") or "")
         bound = _bound(comparator_before, approx, comparator_after, before, after)
+        if change is not None and not comparator:
+            comparator = change.word
+            bound = "at_most" if _falls(change, value, unit) else "exactly"
         upper = None
         if lower is not None:  # 增长5%—6%: from the lower end, at least it (the words after it say the rest)
             value, upper, bound = lower[0], value, "between"
@@ -185,8 +195,63 @@ def read_quantities(text: str, offset: int = 0) -> list[Quantity]:
         quantities.append(Quantity(
             value=value, unit=unit, comparator=comparator, bound=bound, metric=metric,
             surface=text[left:right].strip(" 、"), start=offset + num_start, end=offset + match.end(), upper=upper,
+            baseline=change.value if change else None, baseline_unit=change.unit if change else None,
         ))
     return quantities
+
+
+@dataclass(frozen=True)
+class _Change:
+    """The figure a change starts from (由4.2万元 in 由4.2万元提高到4.5万元) and the word joining it to the target."""
+
+    value: Decimal
+    unit: str
+    start: int  # where its number starts
+    origin: int  # where its 由 or 从 stands
+    word: str  # 提高到, 降至, 到
+
+
+@lru_cache(maxsize=None)
+def _change_patterns() -> tuple[re.Pattern, re.Pattern, int]:
+    rules = read_yaml("changes.yaml")
+    words = "|".join(re.escape(w) for w in sorted(rules["change_words"], key=len, reverse=True))
+    origins = "|".join(re.escape(w) for w in rules["origin_words"])
+    origin = re.compile(rf"(?:{origins})[^{re.escape(CLAUSE_DELIMITERS)}{origins}]{{0,{int(rules['origin_gap'])}}}$")
+    reach = int(rules["origin_gap"]) + max(map(len, rules["origin_words"]))  # how far back an origin word can stand
+    return origin, re.compile(rf"\s*({words})\s*"), reach
+
+
+def _changes(text: str, found: list) -> tuple[list, dict[int, _Change]]:
+    """Figures changed to others (``由4.2万元提高到4.5万元``, ``从1个增加到5个``): one quantity each, the
+    figure after the change word, whose baseline is the figure before it (kg/data/changes.yaml).
+    Returns the quantities without the baselines, and each baseline by the start of its target's match.
+
+    >>> [(str(q.value), str(q.baseline), q.baseline_unit, q.comparator, q.bound, q.metric)
+    ...  for q in read_quantities("城乡居民基础养老金由每月4.2万元提高到4.5万元,行政审批事项由240项减少到166项")]
+    [('4.5', '4.2', '万元', '提高到', 'exactly', '城乡居民基础养老金提高到'), ('166', '240', '项', '减少到', 'at_most', '行政审批事项减少到')]
+    >>> [(str(q.value), str(q.baseline), q.comparator, q.bound, q.metric) for q in read_quantities("PM2.5平均浓度由38微克/立方米降至35微克/立方米")]
+    [('35', '38', '降至', 'at_most', 'PM2.5平均浓度')]
+    """
+    origin, joint, reach = _change_patterns()
+    kept, changes = [], {}
+    for match, value, clause_start, clause_end in found:
+        previous = kept[-1] if kept else None
+        if previous is not None and previous[2] == clause_start and not previous[0].group("after"):
+            between = joint.fullmatch(text, previous[0].end(), match.start())
+            source = origin.search(text, max(clause_start, previous[0].start("num") - reach), previous[0].start("num"))
+            if between and source:
+                kept.pop()
+                changes[match.start()] = _Change(
+                    value=previous[1], unit=(previous[0].group("mag") or "") + previous[0].group("measure"),
+                    start=previous[0].start("num"), origin=source.start(), word=between.group(1))
+        kept.append((match, value, clause_start, clause_end))
+    return kept, changes
+
+
+def _falls(change: _Change, value: Decimal, unit: str) -> bool:
+    """Does the change go down (由240项减少到166项)?  Compared in base units (由3000亿元到1.2万亿元 rises)."""
+    (change_base, change_factor), (base, factor) = base_unit(change.unit), base_unit(unit)
+    return change_base == base and value * factor < change.value * change_factor
 
 
 _RANGE_DASH = re.compile(r"\s*[—\-~～至到]\s*")

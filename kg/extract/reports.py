@@ -125,7 +125,7 @@ class _Emitter:
             sink.add(node, gk("inDocument"), doc)
         for sentence in layout.sentences:
             self.passage(sentence, doc, part_nodes.get(sentence.part.number) if sentence.part else None)
-        for fact in read_facts(layout):
+        for fact in read_facts(layout, self.source.text):
             self.fact(fact, doc)
         self.projects_of(extract_projects(self.source.text, layout.sentences, home, jurisdiction=self.city), doc)
 
@@ -210,10 +210,11 @@ def _report_document(source: SourceText, info: DocumentInfo, data: bytes):
     emitter = _Emitter(sink, source, slug, city_of(info.jurisdiction))
     layout = layout_report(source.text)
     problems = []
-    if not layout.parts:
-        problems.append("no report parts (一、…工作回顾 / 二、…重点工作) found: no commitments or results read")
     emitter.report(layout, doc, f"doc/{slug}", home_district(info))
     del emitter.counts["articles"]
+    if not layout.parts and not emitter.counts["commitments"] and not emitter.counts["results"]:
+        # (a report written as a table of targets and results has no parts, and needs none)
+        problems.append("no report parts (一、…工作回顾 / 二、…重点工作) found: no commitments or results read")
     if layout.parts and not emitter.counts["commitments"] and not emitter.counts["results"]:
         # never silent: headings read as neither a review nor a plan of a year give nothing
         found = "; ".join(f"{p.numeral}、{p.title} ({p.kind}{', ' + str(p.year) if p.year else ', no year'})"
