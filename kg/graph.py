@@ -30,11 +30,11 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 
-KIND_CLASSES = {
-    "plan": "ResponsibilityPlan",
-    "city_report": "CityReport",
-    "district_report": "DistrictReport",
-    "news": "NewsFeed",
+KIND_CLASSES = {  # a document's classes besides gk:Document, each stated (no inference needed)
+    "plan": ("ResponsibilityPlan",),
+    "city_report": ("WorkReport", "CityReport"),
+    "district_report": ("WorkReport", "DistrictReport"),
+    "news": ("NewsFeed",),
 }
 # IRI-safe: keep letters (any script), digits and a few marks; percent-encode the rest
 _IRI_UNSAFE = re.compile(r"[\s<>\"{}|\\^`#?%/\[\]]")
@@ -97,8 +97,7 @@ def document_node(slug: str) -> ox.NamedNode:
 def describe_document(sink: QuadSink, doc: ox.NamedNode, source: SourceText, info: DocumentInfo,
                       data: bytes | None = None) -> None:
     sink.add(doc, RDF_TYPE, gk("Document"))
-    kind_class = KIND_CLASSES.get(info.kind)
-    if kind_class:
+    for kind_class in KIND_CLASSES.get(info.kind, ()):
         sink.add(doc, RDF_TYPE, gk(kind_class))
     sink.add(doc, gk("sourceFile"), literal(source.name))
     if info.title:

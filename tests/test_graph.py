@@ -85,3 +85,16 @@ def test_graph_doctests():
     import kg.graph
 
     assert doctest.testmod(kg.graph).failed == 0
+
+
+def test_every_work_report_is_typed_so_without_inference(seeds_store):
+    # gk:WorkReport over gk:CityReport and gk:DistrictReport, stated on each report: the two 武汉市
+    # reports, 武昌区's, and the 2016 report the news feed quotes as an article
+    from kg.store import select
+
+    rows = select(seeds_store, "SELECT ?report ?kind WHERE { ?report a gk:WorkReport , ?kind . "
+                               "VALUES ?kind { gk:CityReport gk:DistrictReport } }")
+    assert sorted((r["report"].rsplit("/", 2)[-1], r["kind"].rsplit("#")[-1]) for r in rows) == [
+        ("10", "CityReport"), ("wuchang-district-2025-work-report", "DistrictReport"),
+        ("wuhan-2024-city-government-work-report", "CityReport"),
+        ("wuhan-2025-city-government-work-report", "CityReport")]

@@ -263,6 +263,7 @@ def _news_document(source: SourceText, info: DocumentInfo, data: bytes):
         body = text[article.body_start:article.body_end]
         if is_report_text(body):
             layout = layout_report(text, article.body_start, article.body_end)
+            sink.add(node, RDF_TYPE, gk("WorkReport"))
             sink.add(node, RDF_TYPE, gk("CityReport"))
             if info.jurisdiction:
                 sink.add(node, gk("jurisdiction"), literal(info.jurisdiction))
