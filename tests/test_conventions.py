@@ -1062,3 +1062,39 @@ def test_the_seed_plans_item_of_three_parts_names_each_parts_unit(seeds_store):
     # 二.103: 结对帮扶恩施州…(责任单位:市农业农村局)结对帮扶三峡库区…(责任单位:市水务局)与神农架…(责任单位:市发改委);
     # the plan's rule makes each 责任单位 of a clause with no 牵头单位 a lead
     assert owners(seeds_store, "二.103") == [("lead", "市农业农村局"), ("lead", "市发改委"), ("lead", "市水务局")]
+
+
+def _targets_by_code(name):
+    """Each task's targets (value, measure, comparator) of a plan in tests/data, read without a build."""
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    extraction = extract_plan(read_bytes((DATA / name).read_bytes(), name), 2025)
+    return {t.item.code: [(format(q.value.normalize(), "f"), q.unit, q.comparator) for q in t.targets]
+            for t in extraction.tasks}
+
+
+@pytest.mark.parametrize("name, expected", [
+    # tab-separated text: 6左右 with % → 6%左右; a target cell that writes its % already keeps one; 所 is a
+    # measure (though it ends office names: 派出所); - under 单位 and a target in words give no target
+    ("plan_taizhou_indicator_measures.txt", {"1": [("6", "%", "左右")], "2": [("4.2", "万人", "")],
+                                             "3": [("5", "%", "")], "4": [("12", "所", "")], "5": []}),
+    # a Markdown table (pipes)
+    ("plan_indicator_measures_pipes.md", {"1": [("7", "%", "")], "2": [("6", "%", "以上")], "3": [("3", "万人", "")]}),
+    # Word: 计量单位 | 2025年预期目标
+    ("plan_indicator_measures.docx", {"1": [("8", "%", "")], "2": [("2.5", "亿美元", "")],
+                                      "3": [("5.5", "%", "以内")]}),
+    # Excel: the figures are numbers (6, 22), the measures text
+    ("plan_indicator_measures.xlsx", {"1": [("6", "%", "")], "2": [("6.5", "%", "")], "3": [("22", "万人", "")],
+                                      "4": [("120", "万吨", "")]}),
+])
+def test_an_indicator_table_whose_measures_have_a_column_of_their_own(name, expected):
+    # 指标名称 | 单位 | 2025年目标 | 牵头单位 | 责任单位: the figure of the target column with the measure of the
+    # 单位 column is the task's target (地区生产总值增速 | % | 6 → 6 %)
+    assert _targets_by_code(name) == expected
+
+
+def test_an_indicator_table_with_a_measure_column_builds_cleanly(tmp_path):
+    result, store = build_clean(tmp_path, "plan_taizhou_indicator_measures.txt", 5)
+    assert task_texts(store)["2"] == "城镇新增就业4.2万人"
+    assert owners(store, "2") == [("co", "各县(市、区)人民政府"), ("lead", "市人社局")]  # 市人力资源社会保障局
