@@ -76,6 +76,7 @@ class BuildResult:
     store_mode: str = ""  # "bulk": loaded anew; "update": the previous store with changed documents swapped
     network_source: str = ""  # hash of what the collaboration outputs were made from
     network_reused: bool = False  # the previous build's collaboration outputs, made from the same rows
+    copies: list = field(default_factory=list)  # (path, path of the document it copies): inputs built once
 
     @property
     def failed(self) -> list:
@@ -203,7 +204,7 @@ def _write_atomic(target: Path, text: str) -> None:
     os.replace(tmp, target)
 
 
-_RECORD_FIELDS = ("ok", "kind", "error", "problems", "counts", "sha256", "quads", "violations", "deferred",
+_RECORD_FIELDS = ("ok", "kind", "error", "problems", "counts", "sha256", "text_sha256", "quads", "violations", "deferred",
                   "validated", "debug", "graph", "local_triples", "links", "network_digest")
 
 
@@ -275,7 +276,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
         try:
             results: list = [None] * len(files)
             todo = []
-            reused = 0
+            reused: set[int] = set()
             for index, (path, key) in enumerate(zip(files, keys)):
                 cached = _load_entry(cache, key, path) if (options.incremental and key) else None
                 if cached is not None:
@@ -284,7 +285,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
                             _link(cache / f"{key}{suffix}", tmp / CACHE_DIR / f"{key}{suffix}")
                     _link(cache / f"{key}.json", tmp / CACHE_DIR / f"{key}.json")
                     results[index] = cached
-                    reused += 1
+                    reused.add(index)
                     if progress:
                         progress("cached", cached)
                 else:
@@ -295,8 +296,11 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
                 keys[index] = key
                 if progress:
                     progress("built", result)
-            documents = results
-            result = BuildResult(out_dir=out_dir, documents=documents, reused=reused)
+            manifest = _manifest(files, keys, options)
+            kept, copies = set_copies_aside(results)
+            documents, keys = [results[i] for i in kept], [keys[i] for i in kept]
+            result = BuildResult(out_dir=out_dir, documents=documents, reused=len(reused.intersection(kept)),
+                                 copies=copies)
             # --strict and a failure, or nothing built at all: the previous output stays as it was
             if (options.strict and result.failed) or not any(document.ok for document in documents):
                 result.built = False
@@ -305,7 +309,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
                 result.seconds = time.perf_counter() - started
                 return result
             _write_outputs(tmp, documents, keys, result, options, knowledge, network_process)
-            _write_report(tmp, documents, result, _manifest(files, keys, options))
+            _write_report(tmp, documents, result, manifest)
             _swap_into_place(tmp, out_dir)
         except BaseException:
             _stop_process(network_process)
@@ -313,6 +317,28 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
             raise
     result.seconds = time.perf_counter() - started
     return result
+
+
+def set_copies_aside(documents) -> tuple[list[int], list[tuple[str, str]]]:
+    """Which documents to build, by index, and the copies among the others as ``(path, path of the
+    document it copies)``: documents of the same decoded text (a plan saved as UTF-8 and as GBK, or
+    copied under another name) are built once, or every task and unit load would count twice.
+
+    The one kept does not hang on the order files were listed in: one that could be read before one
+    that could not, then the shortest file name (``plan.txt`` before ``plan - 副本.txt``, ``plan(1).txt``),
+    then the first in code point order of name and path.
+    """
+    groups: dict[str, list[int]] = {}
+    for index, document in enumerate(documents):
+        if document.text_sha256:
+            groups.setdefault(document.text_sha256, []).append(index)
+    copies: dict[int, int] = {}
+    for indexes in groups.values():
+        first, *others = sorted(indexes, key=lambda i: (not documents[i].ok, len(Path(documents[i].path).name),
+                                                          Path(documents[i].path).name, documents[i].path))
+        copies.update((other, first) for other in others)
+    kept = [index for index in range(len(documents)) if index not in copies]
+    return kept, sorted((documents[copy].path, documents[first].path) for copy, first in copies.items())
 
 
 def _check_out_dir(out_dir: Path, inputs: list[Path]) -> None:
@@ -397,18 +423,23 @@ def _up_to_date(out_dir: Path, manifest: dict, files, keys, progress) -> BuildRe
     if not all((out_dir / name).exists() for name in needed):
         return None
     documents = []
-    for entry, key in zip(report.get("documents", []), keys):
+    for entry in report.get("documents", []):
         try:
             document = DocumentResult(path=entry["path"], ok=entry["ok"], kind=entry["kind"], error=entry["error"],
                                       problems=entry["problems"], counts=entry["counts"], sha256=entry["sha256"])
         except KeyError:
             return None
         documents.append(document)
-    if len(documents) != len(files):
+    try:
+        copies = [(entry["path"], entry["copy_of"]) for entry in report.get("copies", [])]
+    except (KeyError, TypeError):
+        return None
+    if len(documents) + len(copies) != len(files):
         return None
     result = BuildResult(out_dir=out_dir, documents=documents, triples=report.get("triples", 0),
                          conforms=report.get("conforms", True), violations=report.get("violations", 0),
-                         reused=len(documents), network=report.get("network_outputs", {}), up_to_date=True)
+                         reused=len(documents), network=report.get("network_outputs", {}), up_to_date=True,
+                         copies=copies)
     for document in documents:
         if progress:
             progress("cached", document)
@@ -1025,6 +1056,8 @@ def _write_report(folder: Path, documents, result: BuildResult, manifest: dict) 
              "problems": d.problems, "counts": d.counts, "sha256": d.sha256}
             for d in documents
         ],
+        # inputs not built because their text is that of a document above (kg.build.set_copies_aside)
+        "copies": [{"path": path, "copy_of": original} for path, original in result.copies],
     }
     if result.network and all(isinstance(v, (str, int, float, bool, list, dict)) for v in result.network.values()):
         report["network_outputs"] = result.network

@@ -91,7 +91,11 @@ def build(ctx, inputs, out_dir, kind, jobs, strict, no_cache, timeout, no_networ
     collaboration.html/.graphml/.gexf).
 
     A file that cannot be read is named on stderr as `path: reason` and the
-    others are still built (exit status 1); --strict builds nothing then.  A
+    others are still built (exit status 1); --strict builds nothing then.  The
+    same document given twice (the same text once decoded: saved as UTF-8 and
+    as GBK, or copied under another name) is built once: the copy with the
+    shortest file name is kept, and each other is named on stderr as `path:
+    skipped as a copy of …` and listed under "copies" in build-report.json.  A
     damaged document keeps its complete items and each broken one is reported
     with its line (exit status 1).  Unchanged documents are taken from the
     previous build; the graph is checked against the SHACL shapes (exit status 1

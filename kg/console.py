@@ -81,6 +81,8 @@ TABLE_DOCUMENTS = 30  # above this, the build table sums the documents by kind
 
 
 def print_build_summary(result, quiet: bool = False) -> None:
+    for path, original in result.copies:
+        click.echo(f"{path}: skipped as a copy of {original} (the same text once decoded)", err=True)
     for document in result.documents:
         for problem in document.problems:
             click.echo(f"{document.path}: {problem}", err=True)
@@ -121,6 +123,7 @@ def print_build_summary(result, quiet: bool = False) -> None:
                           *(str(entry.get(k, "")) for k in numbers), "total")
     stdout.print(table)
     reused = f", {result.reused} unchanged" if result.reused else ""
+    reused += f", {len(result.copies)} cop{'y' if len(result.copies) == 1 else 'ies'} skipped" if result.copies else ""
     stdout.print(f"{len(result.documents) - len(result.failed)} of {len(result.documents)} documents built{reused}; "
                  f"{result.triples} triples; SHACL: {'conforms' if result.conforms else 'does NOT conform'}; "
                  f"{result.seconds:.1f} s")

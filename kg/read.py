@@ -718,6 +718,19 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.rstrip() for page in pages) + "\n"
 
 
+def text_digest(raw: str) -> str:
+    """What makes two files the same document: the SHA-256 of their decoded text, line ends unified and
+    the blank ends stripped, so a plan saved as UTF-8 and as GBK (or with CRLF, or copied under another
+    name) is one document.
+
+    >>> text_digest("一、扩大内需\r\n1.提振消费\r\n") == text_digest("一、扩大内需\n1.提振消费")
+    True
+    """
+    import hashlib
+
+    return hashlib.sha256(re.sub(r"\r\n?", "\n", raw).strip().encode("utf-8")).hexdigest()
+
+
 def read_bytes(data: bytes, path: str = "<bytes>") -> SourceText:
     if is_docx(data, path):
         raw, encoding = docx_text(data), "docx"
