@@ -719,7 +719,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def text_digest(raw: str) -> str:
-    """What makes two files the same document: the SHA-256 of their decoded text, line ends unified and
+    r"""What makes two files the same document: the SHA-256 of their decoded text, line ends unified and
     the blank ends stripped, so a plan saved as UTF-8 and as GBK (or with CRLF, or copied under another
     name) is one document.
 
