@@ -40,8 +40,9 @@ from . import __version__
 from .errors import GovkgError, UsageError
 
 # a saved web page is read without its tags, a Word document (.docx) as its paragraphs and tables,
-# an Excel workbook (.xlsx) as its sheets' rows, a PDF as the text of its pages
-INPUT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".pdf"}
+# an Excel workbook (.xlsx) as its sheets' rows, a table saved as .csv (commas, semicolons or tabs) as its
+# rows, a PDF as the text of its pages
+INPUT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".pdf"}
 CACHE_DIR = "cache"
 REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
@@ -240,7 +241,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
         raise UsageError(f"{out_dir}: exists and is not a folder (refusing to replace a file)")
     files = collect_inputs(options.inputs)
     if not files:
-        raise UsageError("no input documents found (give files or folders of .txt, .docx, .xlsx, .pdf or .html files)")
+        raise UsageError("no input documents found (give files or folders of .txt, .docx, .xlsx, .csv, .pdf or .html files)")
     _check_out_dir(out_dir, options.inputs)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)

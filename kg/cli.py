@@ -83,8 +83,9 @@ KIND_CHOICES = click.Choice(["plan", "city_report", "district_report", "news"])
 def build(ctx, inputs, out_dir, kind, jobs, strict, no_cache, timeout, no_network, quiet):
     """Read documents and write the knowledge graph.
 
-    INPUTS are files or folders of documents: .txt (or .md), Word .docx, Excel .xlsx, PDF
-    (with text, not scanned), or web pages saved as .html (default: seeds/).  Writes to
+    INPUTS are files or folders of documents: .txt (or .md), Word .docx, Excel .xlsx,
+    tables saved as .csv (cells apart by commas, semicolons or tabs), PDF (with text,
+    not scanned), or web pages saved as .html (default: seeds/).  Writes to
     --out: graph.ttl, graph.jsonld, graph.nt, graph.nq (one named graph per
     document), the Oxigraph store the other commands query, validation.ttl (SHACL),
     build-report.json, and the collaboration network (analysis.json, units.csv,

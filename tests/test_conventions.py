@@ -1098,3 +1098,36 @@ def test_an_indicator_table_with_a_measure_column_builds_cleanly(tmp_path):
     result, store = build_clean(tmp_path, "plan_taizhou_indicator_measures.txt", 5)
     assert task_texts(store)["2"] == "城镇新增就业4.2万人"
     assert owners(store, "2") == [("co", "各县(市、区)人民政府"), ("lead", "市人社局")]  # 市人力资源社会保障局
+
+
+def test_plan_tables_saved_as_csv_with_semicolons_or_tabs(tmp_path):
+    # a folder's .csv files are inputs; the separator is sniffed: ; (UTF-8 with BOM, CRLF, a quoted cell with
+    # ; "" and a line break inside), tabs (GBK); the units of a quoted cell apart by ; are two
+    import shutil
+
+    from kg.build import BuildOptions, build
+    from kg.store import open_store, select
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for name in ("plan_fenyang_semicolons.csv", "plan_liucheng_tabs.csv"):
+        shutil.copy(DATA / name, folder / name)
+    result = build(BuildOptions(inputs=[folder], out_dir=tmp_path / "out", jobs=1, network=False))
+    assert result.exit_code == 0 and result.conforms, [(d.path, d.error, d.problems) for d in result.documents]
+    assert {Path(d.path).name: d.counts["tasks"] for d in result.documents} == {
+        "plan_fenyang_semicolons.csv": 3, "plan_liucheng_tabs.csv": 2}
+    store = open_store(result.out_dir)
+    rows = select(store, """
+        SELECT ?file ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text ; gk:inDocument/gk:sourceFile ?file }""")
+    texts = {(r["file"], r["code"]): r["text"] for r in rows}
+    assert texts[("plan_fenyang_semicolons.csv", "一.1")] == \
+        '实施消费提振行动,社会消费品零售总额增长5.5%左右;举办"汾阳老字号"促消费活动50场以上'
+    assert texts[("plan_fenyang_semicolons.csv", "一.2")] == "新开工亿元以上项目80个,完成固定资产投资增长6%"
+    assert texts[("plan_liucheng_tabs.csv", "1")] == "新建改建农村公路120公里"
+    fenyang = select(store, """
+        SELECT ?role ?name WHERE {
+          ?task gk:code "一.1" ; gk:inDocument/gk:sourceFile "plan_fenyang_semicolons.csv" .
+          { ?unit gk:leads ?task . BIND("lead" AS ?role) } UNION { ?unit gk:coOwns ?task . BIND("co" AS ?role) }
+          ?unit skos:prefLabel ?name }""")
+    assert sorted((r["role"], r["name"]) for r in fenyang) == [("co", "市发展和改革局"), ("co", "市文旅局"),  # 市文化和旅游局
+                                                                ("lead", "市商务局")]
