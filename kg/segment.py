@@ -571,7 +571,9 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
                   part_index=row.part_index, pieces=pieces)
 
 
-_FIGURE = re.compile(r"^[^\d\u4e00-\u9fff]{0,2}[\u4e00-\u9fff]{0,4}?(\d+(?:\.\d+)?)")  # 6, ≥6, 不低于6.5
+# a target cell's figure: its last number, after which at most a comparator's few words (6, 不低于6.5, 6左右,
+# 较2024年增长6; not 6个百分点 or 2025年)
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(?=[^\d.]{0,3}$)")
 
 
 def _row_measure(row: _TableRow, layout: _TableLayout) -> tuple[int, str] | None:
@@ -592,14 +594,20 @@ def _with_measure(cell: list[tuple[int, str]], measure: tuple[int, str]) -> list
 
     >>> _with_measure([(10, "6左右")], (5, "%")), _with_measure([(10, "6.5%")], (5, "%"))
     ([(10, '6'), (5, '%'), (11, '左右')], None)
+    >>> _with_measure([(10, "较2024年增长6")], (5, "%"))[-1], _with_measure([(10, "2025年")], (5, "%"))
+    ((5, '%'), None)
     """
-    offset, text = _unquote(*cell[0])
-    figure = _FIGURE.match(text)
-    if figure is None or text[figure.end():].startswith(measure[1]) or text[figure.end():][:1] in ("%", "‰"):
+    index = max((i for i, (_, piece) in enumerate(cell) if re.search(r"\d", piece)), default=None)
+    if index is None:
         return None
+    offset, text = _unquote(*cell[index])
+    figure = _FIGURE.search(text.rstrip("。;"))
+    tail = text[figure.end():] if figure else ""
+    if figure is None or tail.startswith(measure[1]) or re.match(r"[%‰年月日个倍]", tail):
+        return None  # no figure, or one with its measure (6.5%, 6个百分点) or no target (2025年)
     cut = figure.end()
-    head = [(offset, text[:cut]), measure] + ([(offset + cut, text[cut:])] if text[cut:] else [])
-    return head + cell[1:]
+    pieces = [(offset, text[:cut]), measure] + ([(offset + cut, tail)] if tail else [])
+    return cell[:index] + pieces + cell[index + 1:]
 
 
 def segment_plan(source: SourceText) -> PlanStructure:
