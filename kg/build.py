@@ -97,8 +97,12 @@ def collect_inputs(inputs: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in inputs:
         if path.is_dir():
+            # a folder kg build wrote (it holds build-report.json) is output: its units.csv and validation.txt
+            # are no documents, when `kg build .` finds out/ among the inputs
+            outputs = {report.parent for report in path.rglob(REPORT_FILE)}
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-                           and not p.name.startswith(".") and p.name.lower() != "readme.md")
+                           and not p.name.startswith(".") and p.name.lower() != "readme.md"
+                           and not outputs.intersection(p.parents))
             files.extend(found)
         elif path.exists():
             files.append(path)
