@@ -583,7 +583,7 @@ def _row_measure(row: _TableRow, layout: _TableLayout) -> tuple[int, str] | None
         return None
     offset, text = _unquote(*row.cells[layout.measure][0])
     if not text or len(text) > 8 or re.search(r"\d", text) or (len(text) > 2 and org_suffix(text)) \
-            or not re.search(r"[\u4e00-\u9fff%‰℃]", text):  # -, /, 无: no measure
+            or not re.search(r"[^\W\d_]|[%‰℃]", text) or text in ("无", "暂无"):  # -, /, 无: no measure
         return None
     return offset, text
 
