@@ -549,7 +549,7 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
         # …, but an indicator and its figure (地区生产总值增长 | 6.5%左右) are one phrase
         if text and cell and not text.endswith(("。", ";", ",", ":", "!", "?")) and not cell[0][1][:1].isdigit():
             text += "。"
-        # an indicator table's 单位 column: its measure goes after the first figure (6 | % → 6%)
+        # an indicator table's 单位 column: its measure goes after the figure of the first target cell (6 | % → 6%)
         measured = _with_measure(cell, measure) if measure and cell and column != layout.tasks[0] else None
         if measured is not None:
             measure = None
