@@ -40,8 +40,9 @@ from . import __version__
 from .errors import GovkgError, UsageError
 
 # a saved web page is read without its tags, a Word document (.docx) as its paragraphs and tables,
-# an Excel workbook (.xlsx) as its sheets' rows, a PDF as the text of its pages
-INPUT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".pdf"}
+# an Excel workbook (.xlsx) as its sheets' rows, a table saved as .csv (commas, semicolons or tabs) as its
+# rows, a PDF as the text of its pages
+INPUT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".pdf"}
 CACHE_DIR = "cache"
 REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
@@ -76,6 +77,7 @@ class BuildResult:
     store_mode: str = ""  # "bulk": loaded anew; "update": the previous store with changed documents swapped
     network_source: str = ""  # hash of what the collaboration outputs were made from
     network_reused: bool = False  # the previous build's collaboration outputs, made from the same rows
+    copies: list = field(default_factory=list)  # (path, path of the document it copies): inputs built once
 
     @property
     def failed(self) -> list:
@@ -95,8 +97,12 @@ def collect_inputs(inputs: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in inputs:
         if path.is_dir():
+            # a folder kg build wrote (it holds build-report.json) is output: its units.csv and validation.txt
+            # are no documents, when `kg build .` finds out/ among the inputs
+            outputs = {report.parent for report in path.rglob(REPORT_FILE)}
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-                           and not p.name.startswith(".") and p.name.lower() != "readme.md")
+                           and not p.name.startswith(".") and p.name.lower() != "readme.md"
+                           and not outputs.intersection(p.parents))
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -203,7 +209,7 @@ def _write_atomic(target: Path, text: str) -> None:
     os.replace(tmp, target)
 
 
-_RECORD_FIELDS = ("ok", "kind", "error", "problems", "counts", "sha256", "quads", "violations", "deferred",
+_RECORD_FIELDS = ("ok", "kind", "error", "problems", "counts", "sha256", "text_sha256", "quads", "violations", "deferred",
                   "validated", "debug", "graph", "local_triples", "links", "network_digest")
 
 
@@ -239,7 +245,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
         raise UsageError(f"{out_dir}: exists and is not a folder (refusing to replace a file)")
     files = collect_inputs(options.inputs)
     if not files:
-        raise UsageError("no input documents found (give files or folders of .txt, .docx, .xlsx, .pdf or .html files)")
+        raise UsageError("no input documents found (give files or folders of .txt, .docx, .xlsx, .csv, .pdf or .html files)")
     _check_out_dir(out_dir, options.inputs)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -275,7 +281,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
         try:
             results: list = [None] * len(files)
             todo = []
-            reused = 0
+            reused: set[int] = set()
             for index, (path, key) in enumerate(zip(files, keys)):
                 cached = _load_entry(cache, key, path) if (options.incremental and key) else None
                 if cached is not None:
@@ -284,7 +290,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
                             _link(cache / f"{key}{suffix}", tmp / CACHE_DIR / f"{key}{suffix}")
                     _link(cache / f"{key}.json", tmp / CACHE_DIR / f"{key}.json")
                     results[index] = cached
-                    reused += 1
+                    reused.add(index)
                     if progress:
                         progress("cached", cached)
                 else:
@@ -295,8 +301,11 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
                 keys[index] = key
                 if progress:
                     progress("built", result)
-            documents = results
-            result = BuildResult(out_dir=out_dir, documents=documents, reused=reused)
+            manifest = _manifest(files, keys, options)
+            kept, copies = set_copies_aside(results)
+            documents, keys = [results[i] for i in kept], [keys[i] for i in kept]
+            result = BuildResult(out_dir=out_dir, documents=documents, reused=len(reused.intersection(kept)),
+                                 copies=copies)
             # --strict and a failure, or nothing built at all: the previous output stays as it was
             if (options.strict and result.failed) or not any(document.ok for document in documents):
                 result.built = False
@@ -305,7 +314,7 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
                 result.seconds = time.perf_counter() - started
                 return result
             _write_outputs(tmp, documents, keys, result, options, knowledge, network_process)
-            _write_report(tmp, documents, result, _manifest(files, keys, options))
+            _write_report(tmp, documents, result, manifest)
             _swap_into_place(tmp, out_dir)
         except BaseException:
             _stop_process(network_process)
@@ -313,6 +322,28 @@ def build(options: BuildOptions, progress: Callable[[str, object], None] | None 
             raise
     result.seconds = time.perf_counter() - started
     return result
+
+
+def set_copies_aside(documents) -> tuple[list[int], list[tuple[str, str]]]:
+    """Which documents to build, by index, and the copies among the others as ``(path, path of the
+    document it copies)``: documents of the same decoded text (a plan saved as UTF-8 and as GBK, or
+    copied under another name) are built once, or every task and unit load would count twice.
+
+    The one kept does not hang on the order files were listed in: one that could be read before one
+    that could not, then the shortest file name (``plan.txt`` before ``plan - 副本.txt``, ``plan(1).txt``),
+    then the first in code point order of name and path.
+    """
+    groups: dict[str, list[int]] = {}
+    for index, document in enumerate(documents):
+        if document.text_sha256:
+            groups.setdefault(document.text_sha256, []).append(index)
+    copies: dict[int, int] = {}
+    for indexes in groups.values():
+        first, *others = sorted(indexes, key=lambda i: (not documents[i].ok, len(Path(documents[i].path).name),
+                                                          Path(documents[i].path).name, documents[i].path))
+        copies.update((other, first) for other in others)
+    kept = [index for index in range(len(documents)) if index not in copies]
+    return kept, sorted((documents[copy].path, documents[first].path) for copy, first in copies.items())
 
 
 def _check_out_dir(out_dir: Path, inputs: list[Path]) -> None:
@@ -397,18 +428,23 @@ def _up_to_date(out_dir: Path, manifest: dict, files, keys, progress) -> BuildRe
     if not all((out_dir / name).exists() for name in needed):
         return None
     documents = []
-    for entry, key in zip(report.get("documents", []), keys):
+    for entry in report.get("documents", []):
         try:
             document = DocumentResult(path=entry["path"], ok=entry["ok"], kind=entry["kind"], error=entry["error"],
                                       problems=entry["problems"], counts=entry["counts"], sha256=entry["sha256"])
         except KeyError:
             return None
         documents.append(document)
-    if len(documents) != len(files):
+    try:
+        copies = [(entry["path"], entry["copy_of"]) for entry in report.get("copies", [])]
+    except (KeyError, TypeError):
+        return None
+    if len(documents) + len(copies) != len(files):
         return None
     result = BuildResult(out_dir=out_dir, documents=documents, triples=report.get("triples", 0),
                          conforms=report.get("conforms", True), violations=report.get("violations", 0),
-                         reused=len(documents), network=report.get("network_outputs", {}), up_to_date=True)
+                         reused=len(documents), network=report.get("network_outputs", {}), up_to_date=True,
+                         copies=copies)
     for document in documents:
         if progress:
             progress("cached", document)
@@ -1025,6 +1061,8 @@ def _write_report(folder: Path, documents, result: BuildResult, manifest: dict) 
              "problems": d.problems, "counts": d.counts, "sha256": d.sha256}
             for d in documents
         ],
+        # inputs not built because their text is that of a document above (kg.build.set_copies_aside)
+        "copies": [{"path": path, "copy_of": original} for path, original in result.copies],
     }
     if result.network and all(isinstance(v, (str, int, float, bool, list, dict)) for v in result.network.values()):
         report["network_outputs"] = result.network

@@ -83,15 +83,20 @@ KIND_CHOICES = click.Choice(["plan", "city_report", "district_report", "news"])
 def build(ctx, inputs, out_dir, kind, jobs, strict, no_cache, timeout, no_network, quiet):
     """Read documents and write the knowledge graph.
 
-    INPUTS are files or folders of documents: .txt (or .md), Word .docx, Excel .xlsx, PDF
-    (with text, not scanned), or web pages saved as .html (default: seeds/).  Writes to
+    INPUTS are files or folders of documents: .txt (or .md), Word .docx, Excel .xlsx,
+    tables saved as .csv (cells apart by commas, semicolons or tabs), PDF (with text,
+    not scanned), or web pages saved as .html (default: seeds/).  Writes to
     --out: graph.ttl, graph.jsonld, graph.nt, graph.nq (one named graph per
     document), the Oxigraph store the other commands query, validation.ttl (SHACL),
     build-report.json, and the collaboration network (analysis.json, units.csv,
     collaboration.html/.graphml/.gexf).
 
     A file that cannot be read is named on stderr as `path: reason` and the
-    others are still built (exit status 1); --strict builds nothing then.  A
+    others are still built (exit status 1); --strict builds nothing then.  The
+    same document given twice (the same text once decoded: saved as UTF-8 and
+    as GBK, or copied under another name) is built once: the copy with the
+    shortest file name is kept, and each other is named on stderr as `path:
+    skipped as a copy of …` and listed under "copies" in build-report.json.  A
     damaged document keeps its complete items and each broken one is reported
     with its line (exit status 1).  Unchanged documents are taken from the
     previous build; the graph is checked against the SHACL shapes (exit status 1
@@ -112,6 +117,22 @@ def build(ctx, inputs, out_dir, kind, jobs, strict, no_cache, timeout, no_networ
 
 # --- tasks / query / export / validate / eval (issue 2) --------------------------------
 
+OUTPUT_HELP = ("File to write instead of standard output; a .csv, .tsv or .json name sets --format. A CSV or TSV "
+               "file starts with the UTF-8 byte-order mark Excel needs to show Chinese text (read it in Python "
+               "with encoding='utf-8-sig'); standard output never gets one, so pipes read plain UTF-8.")
+
+
+def output_format(fmt: str | None, output: Path | None) -> str:
+    """The format to write: the one asked for, else the output file's suffix (-o units.csv), else a table."""
+    from .console import FORMAT_OF_SUFFIX
+
+    return fmt or (FORMAT_OF_SUFFIX.get(output.suffix.lower(), "table") if output is not None else "table")
+
+
+def refuse_table_file(output: Path) -> None:
+    raise click.BadParameter(f"{output.name}: a table is for the terminal; give --format csv, tsv or json, or a "
+                             f"file name ending .csv, .tsv or .json", param_hint="--output")
+
 @main.command()
 @click.option("--unit", "unit_name", required=True, help="Unit name as written, its full name or an alias (市经信局).")
 @click.option("--with", "with_name", default=None, help="Only the tasks shared with this unit.")
@@ -124,29 +145,46 @@ def build(ctx, inputs, out_dir, kind, jobs, strict, no_cache, timeout, no_networ
               help="Only the tasks due on or before this day (a deadline the plan gives, as its last day; "
                    "tasks with no dated deadline are left out).")
 @graph_option
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (code, role, text, targets, units …).")
-def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, graph_dir, as_json):
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (code, role, text, targets, units …); "
+                                                     "the same as --format json.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default=None,
+              help="table (default), json, or csv/tsv: one line a task, its targets, lead units and co-owners.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None, help=OUTPUT_HELP)
+def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, graph_dir, as_json, fmt, output):
     """List every task a unit owns, as lead or co-owner, with its targets.
 
     Only direct responsibility unless --include-collective.  Examples:
     `kg tasks --unit 市经信局 --with 市发改委 --in 武汉市 --year 2025`;
-    `kg tasks --unit 市住建局 --due-by 2026-06-30` (what falls due by the end of June).
+    `kg tasks --unit 市住建局 --due-by 2026-06-30` (what falls due by the end of June);
+    `kg tasks --unit 市经信局 -o 市经信局.csv` (a file Excel opens as it is).
     """
-    from .console import print_tasks, working
+    from .console import emit, print_tasks, tasks_table_text, working
     from .lookup import unit_tasks
     from .store import open_store
 
     unit_name, with_name = unit_name.strip(), with_name.strip() if with_name else with_name  # pasted with spaces
     if not unit_name:
         raise click.BadParameter("give a unit's name", param_hint="--unit")
+    if as_json and fmt not in (None, "json"):
+        raise click.BadParameter(f"--json and --format {fmt} ask for two formats; give one", param_hint="--json")
+    fmt = output_format("json" if as_json else fmt, output)
+    if fmt == "table" and output is not None:
+        refuse_table_file(output)
     with working(f"finding the tasks of {unit_name} …"):
         store = open_store(graph_dir)
         rows = unit_tasks(store, unit_name, with_name=with_name, include_collective=include_collective,
                           jurisdiction=jurisdiction, year=year, due_by=due_by.date() if due_by else None)
         # none due: say how many tasks the unit has and how many give a dated deadline at all
         undated = unit_tasks(store, unit_name, with_name=with_name, include_collective=include_collective,
-                             jurisdiction=jurisdiction, year=year) if due_by and not rows and not as_json else None
-    print_tasks(rows, unit_name, with_name, as_json, due_by=due_by.date().isoformat() if due_by else None)
+                             jurisdiction=jurisdiction, year=year) if due_by and not rows and fmt == "table" else None
+    if fmt in ("csv", "tsv"):
+        emit(tasks_table_text(rows, fmt), fmt, output)
+    elif fmt == "json" and output is not None:
+        import json
+
+        emit(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", fmt, output)
+    else:
+        print_tasks(rows, unit_name, with_name, fmt == "json", due_by=due_by.date().isoformat() if due_by else None)
     if undated is not None:
         dated = sum(1 for row in undated if row.get("deadline"))
         click.echo(f"none of its {len(undated)} tasks is due by then; {dated} of them give a dated deadline", err=True)
@@ -155,9 +193,10 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, 
 @main.command()
 @click.argument("query")
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
-              show_default=True, help="How to print SELECT results (CONSTRUCT/DESCRIBE print Turtle).")
-def query(query, graph_dir, fmt):
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default=None,
+              help="How to print SELECT results: table (default), json, csv or tsv (CONSTRUCT/DESCRIBE print Turtle).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None, help=OUTPUT_HELP)
+def query(query, graph_dir, fmt, output):
     """Run a SPARQL query on the graph.
 
     QUERY is a .rq file, - for standard input, the query itself
@@ -172,7 +211,11 @@ def query(query, graph_dir, fmt):
     from .console import print_query_result
     from .store import open_store, query_text, run_query
 
-    print_query_result(run_query(open_store(graph_dir), query_text(query)), fmt)
+    fmt = output_format(fmt, output)
+    result = run_query(open_store(graph_dir), query_text(query))
+    if fmt == "table" and output is not None and result[0] == "rows":  # CONSTRUCT and ASK write as they print
+        refuse_table_file(output)
+    print_query_result(result, fmt, output)
 
 
 @main.command()

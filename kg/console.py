@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -81,6 +83,8 @@ TABLE_DOCUMENTS = 30  # above this, the build table sums the documents by kind
 
 
 def print_build_summary(result, quiet: bool = False) -> None:
+    for path, original in result.copies:
+        click.echo(f"{path}: skipped as a copy of {original} (the same text once decoded)", err=True)
     for document in result.documents:
         for problem in document.problems:
             click.echo(f"{document.path}: {problem}", err=True)
@@ -121,6 +125,7 @@ def print_build_summary(result, quiet: bool = False) -> None:
                           *(str(entry.get(k, "")) for k in numbers), "total")
     stdout.print(table)
     reused = f", {result.reused} unchanged" if result.reused else ""
+    reused += f", {len(result.copies)} cop{'y' if len(result.copies) == 1 else 'ies'} skipped" if result.copies else ""
     stdout.print(f"{len(result.documents) - len(result.failed)} of {len(result.documents)} documents built{reused}; "
                  f"{result.triples} triples; SHACL: {'conforms' if result.conforms else 'does NOT conform'}; "
                  f"{result.seconds:.1f} s")
@@ -165,6 +170,23 @@ def print_tasks(rows: list[dict], unit: str, with_name: str | None, as_json: boo
                      f"narrow with --in {places[0]} (and --year)", soft_wrap=True)
 
 
+TASK_COLUMNS = ("code", "role", "via", "unit", "jurisdiction", "text", "targets", "leads", "co_owners", "deadline",
+                "deadline_text", "document", "line")
+
+
+def tasks_table_text(rows: list[dict], fmt: str) -> str:
+    """The rows of ``kg tasks`` as CSV or TSV, one line a task: its targets as written (; between them),
+    the units that lead it and those that co-own it (、 between them)."""
+    lines = []
+    for row in rows:
+        units = row.get("units", [])
+        values = {**row, "via": row.get("via", ""), "targets": "; ".join(_target_text(t) for t in row["targets"]),
+                  "leads": "、".join(u["name"] for u in units if u["role"] == "lead"),
+                  "co_owners": "、".join(u["name"] for u in units if u["role"] != "lead")}
+        lines.append([values.get(column, "") for column in TASK_COLUMNS])
+    return delimited_text(list(TASK_COLUMNS), lines, fmt)
+
+
 def _target_text(target: dict) -> str:
     """``固定资产投资增长 5%左右``, ``技术合同成交额 突破2700亿元``."""
     return f"{target['metric']} {written_target(str(target['value']) + target['unit'], target['comparator'])}".strip()
@@ -184,23 +206,67 @@ def written_target(value: str, comparator: str) -> str:
     return "".join(w for w in words if w in before) + value + "".join(w for w in words if w not in before)
 
 
-def print_query_result(result, fmt: str) -> None:
+# A CSV or TSV file govkg writes (units.csv, -o FILE) starts with the UTF-8 byte-order mark: without it
+# Excel reads the file in the system's code page (GBK on Chinese Windows) and shows mojibake, and the
+# readers of such files skip it (Python's utf-8-sig, pandas, LibreOffice, csvkit). Standard output never
+# gets one: it is a stream that pipes and scripts read, where a BOM is a stray character in the first
+# field, and whether it ends in a file or a pipe is the shell's business, not ours to guess.
+SPREADSHEET_FORMATS = ("csv", "tsv")
+FORMAT_OF_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json"}
+
+
+def delimited_text(header: list[str], rows: list[list], fmt: str) -> str:
+    """``header`` and ``rows`` as CSV (``fmt`` "csv") or TSV, one line a row, no byte-order mark.
+
+    >>> print(delimited_text(["unit", "tasks"], [["市发改委", 39], ["市经信局,市商务局", None]], "csv"), end="")
+    unit,tasks
+    市发改委,39
+    "市经信局,市商务局",
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return buffer.getvalue()
+
+
+def write_output(text: str, output: Path, fmt: str) -> None:
+    """Write ``text`` to the file ``output``, a CSV or TSV with the byte-order mark Excel needs (see
+    :data:`SPREADSHEET_FORMATS`); through a temporary name, so a reader never sees half a file."""
+    output = Path(output)
+    if output.is_dir():
+        from .errors import UsageError
+
+        raise UsageError(f"{output}: is a folder; give a file name")
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_bytes(text.encode("utf-8-sig" if fmt in SPREADSHEET_FORMATS else "utf-8"))
+    os.replace(tmp, output)
+
+
+def emit(text: str, fmt: str, output: Path | None = None) -> None:
+    """``text`` to the file ``output``, or to standard output (plain UTF-8, never a byte-order mark)."""
+    if output is not None:
+        write_output(text, output, fmt)
+    else:
+        click.echo(text, nl=False)
+
+
+def print_query_result(result, fmt: str, output: Path | None = None) -> None:
     kind, payload = result
     if kind == "boolean":
-        click.echo("true" if payload else "false")
+        emit("true\n" if payload else "false\n", "text", output)
         return
     if kind == "graph":
-        sys.stdout.buffer.write(payload)
+        if output is not None:
+            write_output(payload.decode("utf-8"), output, "ttl")
+        else:
+            sys.stdout.buffer.write(payload)
         return
     variables, rows = payload
     if fmt == "json":
-        click.echo(json.dumps([dict(zip(variables, row)) for row in rows], ensure_ascii=False, indent=2))
-    elif fmt in ("csv", "tsv"):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(variables)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-        click.echo(buffer.getvalue(), nl=False)
+        emit(json.dumps([dict(zip(variables, row)) for row in rows], ensure_ascii=False, indent=2) + "\n", fmt, output)
+    elif fmt in SPREADSHEET_FORMATS:
+        emit(delimited_text(variables, rows, fmt), fmt, output)
     else:
         table = Table(*variables, title=f"{len(rows)} rows", title_justify="left")
         for row in rows:

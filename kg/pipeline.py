@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from .classify import classify
 from .errors import GovkgError, InputError
 from .model import Problem
-from .read import SourceText, read_bytes
+from .read import SourceText, read_bytes, text_digest
 from .timeouts import DocumentTimeout, time_limit
 
 
@@ -31,6 +31,7 @@ class DocumentResult:
     counts: dict = field(default_factory=dict)  # what was found, for the summary table
     nquads: str = ""  # the document's statements in its named graph, sorted lines
     sha256: str = ""
+    text_sha256: str = ""  # of its decoded text (kg.read.text_digest): a copy in another encoding has the same
     debug: str = ""  # traceback, for --debug
     quads: int = 0  # statements in the document's named graph
     violations: list = field(default_factory=list)  # SHACL results of the document alone (kg.shacl.Result lists)
@@ -86,9 +87,11 @@ def process_document(path: str, data: bytes, kind: str | None = None, *, validat
     ``timeout`` limits the seconds spent on the document.
     """
     digest = hashlib.sha256(data).hexdigest()
+    text_sha256 = ""
     try:
         with time_limit(timeout):
             source = read_bytes(data, path)
+            text_sha256 = text_digest(source.raw)
             info = classify(source, kind)
             quads, counts, problems = _extractor(info.kind)(source, info, data)
             quads = set(quads)
@@ -97,6 +100,7 @@ def process_document(path: str, data: bytes, kind: str | None = None, *, validat
             result = DocumentResult(path=path, ok=True, kind=info.kind, counts=counts,
                                     problems=[str(p) if isinstance(p, Problem) else p for p in problems],
                                     nquads="".join(line + "\n" for line in lines), sha256=digest,
+                                    text_sha256=text_sha256,
                                     quads=len(lines))
             if validate:
                 from .shacl import validate_quads
@@ -114,18 +118,22 @@ def process_document(path: str, data: bytes, kind: str | None = None, *, validat
                 result.facts = {**document_facts(store), "network": network_rows(store)}
             return result
     except DocumentTimeout as exc:
-        return DocumentResult(path=path, ok=False, error=str(exc), sha256=digest, cacheable=False,
+        return DocumentResult(path=path, ok=False, error=str(exc), sha256=digest, text_sha256=text_sha256,
+                              cacheable=False,
                               debug=traceback.format_exc())
     except GovkgError as exc:
-        return DocumentResult(path=path, ok=False, error=str(exc), sha256=digest, debug=traceback.format_exc())
+        return DocumentResult(path=path, ok=False, error=str(exc), sha256=digest, text_sha256=text_sha256,
+                              debug=traceback.format_exc())
     except RecursionError:
-        return DocumentResult(path=path, ok=False, error="document too deeply nested to read", sha256=digest)
+        return DocumentResult(path=path, ok=False, error="document too deeply nested to read", sha256=digest,
+                              text_sha256=text_sha256)
     except MemoryError:
         return DocumentResult(path=path, ok=False, error="document too large to read in memory", sha256=digest,
+                              text_sha256=text_sha256,
                               cacheable=False)
     except Exception as exc:  # a bug, not bad input: still one line, with the traceback kept for --debug
         return DocumentResult(path=path, ok=False, error=f"internal error: {type(exc).__name__}: {exc}",
-                              sha256=digest, debug=traceback.format_exc(), cacheable=False)
+                              sha256=digest, text_sha256=text_sha256, debug=traceback.format_exc(), cacheable=False)
 
 
 def sorted_quads(quads) -> list[ox.Quad]:

@@ -295,9 +295,9 @@ def _header_cell(cell: str) -> bool:
         cell.count(opening) == cell.count(closing) for opening, closing in ("()", "（）", "【】"))
 
 
-def _scan_csv(text: str) -> tuple[list[int], list[int]]:
-    """Where ``text`` (CSV) has its separators, the ASCII commas outside double quotes, and its
-    escaped quotes (the first of each "" inside quotes)."""
+def _scan_csv(text: str, delimiter: str = ",") -> tuple[list[int], list[int]]:
+    """Where ``text`` (CSV) has its separators, the delimiters (ASCII commas) outside double quotes, and
+    its escaped quotes (the first of each "" inside quotes)."""
     commas, escaped, quoted, i = [], [], False, 0
     while i < len(text):
         if text[i] == '"':
@@ -306,10 +306,52 @@ def _scan_csv(text: str) -> tuple[list[int], list[int]]:
                 i += 1
             else:
                 quoted = not quoted
-        elif text[i] == "," and not quoted:
+        elif text[i] == delimiter and not quoted:
             commas.append(i)
         i += 1
     return commas, escaped
+
+
+def _as_tabs(text: str, delimiter: str) -> str:
+    """``text`` (CSV) with every delimiter outside double quotes a tab and the first quote of each ""
+    inside quotes a space (removed later with the others between Chinese characters). One character
+    for one, so offsets stay where they were."""
+    characters = list(text)
+    separators, escaped = _scan_csv(text, delimiter)
+    for i in separators:
+        characters[i] = "\t"
+    for i in escaped:
+        characters[i] = " "
+    return "".join(characters)
+
+
+CSV_DELIMITERS = ",;\t"  # what offices' exports separate cells with: Excel's comma, a European Excel's or an OA system's ;, tabs
+_SEP_LINE = re.compile(r"\Asep=(.)\r?\n")  # Excel's hint line: sep=;
+
+
+def csv_delimiter(text: str) -> str:
+    r"""The cell separator of a CSV file: the one Excel's ``sep=`` line names, else the one of
+    :data:`CSV_DELIMITERS` that :class:`csv.Sniffer` finds in the first lines, else the commonest of them.
+
+    >>> csv_delimiter('序号;重点任务;牵头单位\n1;"扩大投资,稳定增长";市发改委\n'), csv_delimiter("sep=\t\n序号\t任务\n")
+    (';', '\t')
+    """
+    import csv
+
+    hint = _SEP_LINE.match(text)
+    if hint and hint.group(1) in CSV_DELIMITERS:
+        return hint.group(1)
+    sample = text[:32768].rsplit("\n", 1)[0] if len(text) > 32768 else text
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:  # too few lines, or none consistent: the separator written most
+        return max(CSV_DELIMITERS, key=lambda d: (len(_scan_csv(sample, d)[0]), d == ","))
+
+
+def csv_table(text: str) -> str:
+    """A .csv file's text as the tab-separated table the plan reader reads (one character for one):
+    separated by commas, semicolons or tabs (:func:`csv_delimiter`)."""
+    return _as_tabs(text, csv_delimiter(text))
 
 
 def _csv_cells(line: str) -> list[str]:
@@ -343,13 +385,7 @@ def comma_separated_table(text: str) -> str:
         if line.count(",") >= 2 and "\t" not in line:
             cells = [cell.strip().strip('"') for cell in _csv_cells(line)]
             if len(cells) >= 3 and all(_header_cell(cell) for cell in cells) and table_columns(cells)[0]:
-                rest = list(text[position:])
-                commas, escaped = _scan_csv(text[position:])
-                for i in commas:
-                    rest[i] = "\t"
-                for i in escaped:  # "" inside quotes is one quote; the space goes with the others
-                    rest[i] = " "
-                return text[:position] + "".join(rest)
+                return text[:position] + _as_tabs(text[position:], ",")
         position += len(line) + 1
     return text
 
@@ -718,6 +754,19 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.rstrip() for page in pages) + "\n"
 
 
+def text_digest(raw: str) -> str:
+    r"""What makes two files the same document: the SHA-256 of their decoded text, line ends unified and
+    the blank ends stripped, so a plan saved as UTF-8 and as GBK (or with CRLF, or copied under another
+    name) is one document.
+
+    >>> text_digest("一、扩大内需\r\n1.提振消费\r\n") == text_digest("一、扩大内需\n1.提振消费")
+    True
+    """
+    import hashlib
+
+    return hashlib.sha256(re.sub(r"\r\n?", "\n", raw).strip().encode("utf-8")).hexdigest()
+
+
 def read_bytes(data: bytes, path: str = "<bytes>") -> SourceText:
     if is_docx(data, path):
         raw, encoding = docx_text(data), "docx"
@@ -728,7 +777,9 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> SourceText:
     else:
         raw, encoding = decode(data)
     check_text(raw)
-    text, maps = normalise(raw)
+    # a .csv file is a table from its first line: its cells apart by tabs, whatever its separator
+    # (offsets are unchanged: one character for one, so they still point into the file as decoded)
+    text, maps = normalise(csv_table(raw) if path.lower().endswith(".csv") else raw)
     return SourceText(path=path, raw=raw, text=text, encoding=encoding, maps=maps)
 
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .datafiles import read_yaml
-from .extract.units import heading_units
+from .extract.units import heading_units, org_suffix
 from .extract.roles import (deadline_columns, first_colon, is_role_sentence, lead_marker_pattern,
                            other_label_pattern, role_label_of, role_label_pattern, role_word_pattern, table_columns)
 from .model import PlanItem, PlanPart, PlanSection, PlanStructure, Problem, UnitMention
@@ -323,6 +323,7 @@ class _TableLayout:
     count: int = 0  # how many columns the header names
     deadlines: list[tuple[int, str]] = field(default_factory=list)  # (column, its time label: 完成时限)
     spans: list[tuple[int, int]] = field(default_factory=list)  # GAP tables: each header cell's screen columns
+    measure: int | None = None  # an indicator table's 单位 column: the measure of the figures in the task columns
 
 
 @dataclass
@@ -400,7 +401,10 @@ def _table_layout(line: str, source: SourceText | None = None, line_start: int =
     number = next((index for index, header in enumerate(headers) if _NUMBER_HEADER.match(header)), None)
     spans = [_screen_span(source, line_start + offset, text) for offset, text in cells] \
         if separator == GAP and source is not None else []
-    return _TableLayout(separator, number, tasks, roles, len(cells), spans=spans, deadlines=deadline_columns(headers))
+    measures = read_yaml("roles.yaml")["table_measure_headers"]
+    measure = next((index for index, header in enumerate(headers) if header in measures), None)
+    return _TableLayout(separator, number, tasks, roles, len(cells), spans=spans, deadlines=deadline_columns(headers),
+                        measure=measure)
 
 
 def _sub_header(layout: _TableLayout, line: str) -> _TableLayout | None:
@@ -416,7 +420,7 @@ def _sub_header(layout: _TableLayout, line: str) -> _TableLayout | None:
         return None
     cells = [text.replace(" ", "") for _, text in _cells(line, layout.separator)]
     labelled = [(index, role_label_of(text)) for index, text in enumerate(cells) if text and role_label_of(text)]
-    headed = {*layout.tasks, layout.number, *(column for column, _ in layout.deadlines)}
+    headed = {*layout.tasks, layout.number, layout.measure, *(column for column, _ in layout.deadlines)}
     other_words = [index for index, text in enumerate(cells)
                    if text and not role_label_of(text) and index not in headed]
     if not labelled or other_words:  # a row with words under no header of its own is no second header
@@ -424,7 +428,8 @@ def _sub_header(layout: _TableLayout, line: str) -> _TableLayout | None:
     columns = {index for index, _ in labelled}
     roles = sorted([(c, label) for c, label in layout.roles if c not in columns] + labelled)
     return _TableLayout(layout.separator, layout.number, [t for t in layout.tasks if t not in columns], roles,
-                        max(layout.count, len(cells)), deadlines=layout.deadlines, spans=layout.spans)
+                        max(layout.count, len(cells)), deadlines=layout.deadlines, spans=layout.spans,
+                        measure=layout.measure)
 
 
 def _line_cells(line: str, layout: _TableLayout, line_start: int, source: SourceText) -> list[tuple[int, int, str]]:
@@ -530,8 +535,8 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
     The block's pieces map each line's piece of the task and unit cells back to the document, so
     the units and targets read from it keep their offsets; the labels between them are the header's.
     """
-    def joined(column: int, text: str, pieces: list, holder: _TableRow = row) -> str:
-        for offset, piece in holder.cells.get(column, ()):
+    def joined(column: int, text: str, pieces: list, holder: _TableRow = row, cell: list | None = None) -> str:
+        for offset, piece in cell if cell is not None else holder.cells.get(column, ()):
             offset, piece = _unquote(offset, piece)
             pieces.append((len(text), offset))
             text += piece
@@ -539,12 +544,17 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
 
     pieces: list[tuple[int, int]] = []
     text = ""
+    measure = _row_measure(row, layout)
     for column in layout.tasks:  # 提振消费 | 社会消费品零售总额增长5%: one text, one sentence a column
         cell = row.cells.get(column)
         # …, but an indicator and its figure (地区生产总值增长 | 6.5%左右) are one phrase
         if text and cell and not text.endswith(("。", ";", ",", ":", "!", "?")) and not cell[0][1][:1].isdigit():
             text += "。"
-        text = joined(column, text, pieces)
+        # an indicator table's 单位 column: its measure goes after the figure of the first target cell (6 | % → 6%)
+        measured = _with_measure(cell, measure) if measure and cell and column != layout.tasks[0] else None
+        if measured is not None:
+            measure = None
+        text = joined(column, text, pieces, cell=measured)
     if not re.search(r"[\u4e00-\u9fff]", text):
         return None
     owner = row if any(row.cells.get(column) for column, _ in layout.roles) else row.above
@@ -582,6 +592,45 @@ def _has_divisions(text: str) -> bool:
         elif match and seen_division and "。" not in line:
             return True
     return False
+
+
+# a target cell's figure: its last number, after which at most a comparator's few words (6, 不低于6.5, 6左右,
+# 较2024年增长6; not 6个百分点 or 2025年)
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(?=[^\d.]{0,3}$)")
+
+
+def _row_measure(row: _TableRow, layout: _TableLayout) -> tuple[int, str] | None:
+    """(offset, text) of a row's cell in an indicator table's 单位 column: a short measure (%, 万人,
+    亿元), never a unit's name (a table whose 单位 column names who is responsible)."""
+    if layout.measure is None or not row.cells.get(layout.measure):
+        return None
+    offset, text = _unquote(*row.cells[layout.measure][0])
+    if not text or len(text) > 8 or re.search(r"\d", text) or (len(text) > 2 and org_suffix(text)) \
+            or not re.search(r"[^\W\d_]|[%‰℃]", text) or text in ("无", "暂无"):  # -, /, 无: no measure
+        return None
+    return offset, text
+
+
+def _with_measure(cell: list[tuple[int, str]], measure: tuple[int, str]) -> list[tuple[int, str]] | None:
+    """A target cell's pieces with the measure of its row put after its figure (6 → 6%, 不低于6.5 →
+    不低于6.5%, 22左右 → 22万人左右), or None when the cell holds no figure or writes its measure already.
+
+    >>> _with_measure([(10, "6左右")], (5, "%")), _with_measure([(10, "6.5%")], (5, "%"))
+    ([(10, '6'), (5, '%'), (11, '左右')], None)
+    >>> _with_measure([(10, "较2024年增长6")], (5, "%"))[-1], _with_measure([(10, "2025年")], (5, "%"))
+    ((5, '%'), None)
+    """
+    index = max((i for i, (_, piece) in enumerate(cell) if re.search(r"\d", piece)), default=None)
+    if index is None:
+        return None
+    offset, text = _unquote(*cell[index])
+    figure = _FIGURE.search(text.rstrip("。;"))
+    tail = text[figure.end():] if figure else ""
+    if figure is None or tail.startswith(measure[1]) or re.match(r"[%‰年月日个倍]", tail):
+        return None  # no figure, or one with its measure (6.5%, 6个百分点) or no target (2025年)
+    cut = figure.end()
+    pieces = [(offset, text[:cut]), measure] + ([(offset + cut, tail)] if tail else [])
+    return cell[:index] + pieces + cell[index + 1:]
 
 
 def segment_plan(source: SourceText) -> PlanStructure:

@@ -189,3 +189,14 @@ def test_concatenated_files_are_whole_with_or_without_the_kernel_copy(tmp_path, 
     expected = "[" + "甲\n" * 5000 + ",乙\n]"
     assert (tmp_path / "kernel").read_text(encoding="utf-8") == expected
     assert (tmp_path / "python").read_text(encoding="utf-8") == expected
+
+
+def test_a_folder_kg_build_wrote_is_no_input(tmp_path):
+    # `kg build .` with out/ inside: out/units.csv (a .csv is an input type) and the like are outputs, not documents
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "plan.txt").write_bytes((FAULTS / "plan_ok.txt").read_bytes())
+    assert build(BuildOptions(inputs=[folder], out_dir=folder / "out", jobs=1)).exit_code == 0
+    assert (folder / "out" / "units.csv").is_file()
+    again = build(BuildOptions(inputs=[folder], out_dir=folder / "again", jobs=1, network=False))
+    assert again.exit_code == 0 and [Path(d.path).name for d in again.documents] == ["plan.txt"]

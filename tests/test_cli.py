@@ -298,3 +298,36 @@ def test_ctrl_c_is_one_line_and_exit_status_130(monkeypatch, tmp_path):
     monkeypatch.setattr(kg.build, "build", interrupted)
     result = CliRunner().invoke(main, ["build", str(DATA / "plan_jingmen_inline_times.txt"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 130 and "kg: interrupted; nothing was changed" in result.output
+
+
+def test_csv_files_open_in_excel_and_csv_on_standard_output_stays_plain(runner, out, tmp_path, seeds_build):
+    # a CSV file govkg writes starts with the UTF-8 byte-order mark (Excel on Chinese Windows reads a file
+    # without one as GBK: mojibake); standard output never gets one (pipes, scripts)
+    import csv
+    import io
+
+    bom = b"\xef\xbb\xbf"
+    printed = runner.invoke(main, ["tasks", "--unit", "市经信局", "--with", "市发改委", "--graph", out, "--format", "csv"])
+    assert printed.exit_code == 0, printed.output
+    assert not printed.stdout_bytes.startswith(bom)
+    rows = list(csv.DictReader(io.StringIO(printed.stdout)))
+    assert len(rows) == 44
+    row = next(r for r in rows if r["code"] == "二.3")
+    assert row["role"] == "co-owner" and row["leads"] == "市商务局" and "市发改委" in row["co_owners"].split("、")
+    assert row["targets"] == '举办展会节事活动 1100场以上; 开展"乐购武汉"促消费活动 2000场以上'
+
+    written = tmp_path / "市经信局.csv"  # the name sets the format
+    assert runner.invoke(main, ["tasks", "--unit", "市经信局", "--with", "市发改委", "--graph", out,
+                                "-o", str(written)]).exit_code == 0
+    assert written.read_bytes() == bom + printed.stdout_bytes
+
+    query = "SELECT ?name WHERE { ?u skos:prefLabel ?name } ORDER BY ?name LIMIT 3"
+    plain = runner.invoke(main, ["query", query, "--graph", out, "--format", "tsv"]).stdout_bytes
+    assert plain.startswith(b"name\n")
+    assert runner.invoke(main, ["query", query, "--graph", out, "--format", "tsv", "-o", str(tmp_path / "q.txt")]).exit_code == 0
+    assert (tmp_path / "q.txt").read_bytes() == bom + plain
+    assert runner.invoke(main, ["query", query, "--graph", out, "-o", str(tmp_path / "q.json")]).exit_code == 0
+    assert json.loads((tmp_path / "q.json").read_bytes())[0]["name"] == plain.decode().split("\n")[1]  # JSON: no BOM
+    table = runner.invoke(main, ["query", query, "--graph", out, "-o", str(tmp_path / "q.xls")])
+    assert table.exit_code == 2 and "a table is for the terminal" in table.output
+    assert (seeds_build.out_dir / "units.csv").read_bytes().startswith(bom)

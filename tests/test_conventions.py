@@ -1134,3 +1134,72 @@ def test_dash_bullets_inside_an_item_are_its_text(tmp_path):
     values = select(store, "SELECT ?v WHERE { ?t gk:code '一.1' ; gk:hasTarget ?q . ?q gk:value ?v }")
     assert sorted(float(r["v"]) for r in values) == [8.0, 300.0]
     assert not select(store, "SELECT ?t WHERE { ?t gk:subheading ?s }")
+
+
+def _targets_by_code(name):
+    """Each task's targets (value, measure, comparator) of a plan in tests/data, read without a build."""
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    extraction = extract_plan(read_bytes((DATA / name).read_bytes(), name), 2025)
+    return {t.item.code: [(format(q.value.normalize(), "f"), q.unit, q.comparator) for q in t.targets]
+            for t in extraction.tasks}
+
+
+@pytest.mark.parametrize("name, expected", [
+    # tab-separated text: 6左右 with % → 6%左右; a target cell that writes its % already keeps one; 所 is a
+    # measure (though it ends office names: 派出所); - under 单位 and a target in words give no target
+    ("plan_taizhou_indicator_measures.txt", {"1": [("6", "%", "左右")], "2": [("4.2", "万人", "")],
+                                             "3": [("5", "%", "")], "4": [("12", "所", "")], "5": []}),
+    # a Markdown table (pipes)
+    ("plan_indicator_measures_pipes.md", {"1": [("7", "%", "")], "2": [("6", "%", "以上")], "3": [("3", "万人", "")]}),
+    # Word: 计量单位 | 2025年预期目标
+    ("plan_indicator_measures.docx", {"1": [("8", "%", "")], "2": [("2.5", "亿美元", "")],
+                                      "3": [("5.5", "%", "以内")]}),
+    # Excel: the figures are numbers (6, 22), the measures text
+    ("plan_indicator_measures.xlsx", {"1": [("6", "%", "")], "2": [("6.5", "%", "")], "3": [("22", "万人", "")],
+                                      "4": [("120", "万吨", "")]}),
+])
+def test_an_indicator_table_whose_measures_have_a_column_of_their_own(name, expected):
+    # 指标名称 | 单位 | 2025年目标 | 牵头单位 | 责任单位: the figure of the target column with the measure of the
+    # 单位 column is the task's target (地区生产总值增速 | % | 6 → 6 %)
+    assert _targets_by_code(name) == expected
+
+
+def test_an_indicator_table_with_a_measure_column_builds_cleanly(tmp_path):
+    result, store = build_clean(tmp_path, "plan_taizhou_indicator_measures.txt", 5)
+    assert task_texts(store)["2"] == "城镇新增就业4.2万人"
+    assert owners(store, "2") == [("co", "各县(市、区)人民政府"), ("lead", "市人社局")]  # 市人力资源社会保障局
+
+
+def test_plan_tables_saved_as_csv_with_semicolons_or_tabs(tmp_path):
+    # a folder's .csv files are inputs; the separator is sniffed: ; (UTF-8 with BOM, CRLF, a quoted cell with
+    # ; "" and a line break inside), tabs (GBK); the units of a quoted cell apart by ; are two
+    import shutil
+
+    from kg.build import BuildOptions, build
+    from kg.store import open_store, select
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for name in ("plan_fenyang_semicolons.csv", "plan_liucheng_tabs.csv"):
+        shutil.copy(DATA / name, folder / name)
+    result = build(BuildOptions(inputs=[folder], out_dir=tmp_path / "out", jobs=1, network=False))
+    assert result.exit_code == 0 and result.conforms, [(d.path, d.error, d.problems) for d in result.documents]
+    assert {Path(d.path).name: d.counts["tasks"] for d in result.documents} == {
+        "plan_fenyang_semicolons.csv": 3, "plan_liucheng_tabs.csv": 2}
+    store = open_store(result.out_dir)
+    rows = select(store, """
+        SELECT ?file ?code ?text WHERE { ?t gk:code ?code ; gk:text ?text ; gk:inDocument/gk:sourceFile ?file }""")
+    texts = {(r["file"], r["code"]): r["text"] for r in rows}
+    assert texts[("plan_fenyang_semicolons.csv", "一.1")] == \
+        '实施消费提振行动,社会消费品零售总额增长5.5%左右;举办"汾阳老字号"促消费活动50场以上'
+    assert texts[("plan_fenyang_semicolons.csv", "一.2")] == "新开工亿元以上项目80个,完成固定资产投资增长6%"
+    assert texts[("plan_liucheng_tabs.csv", "1")] == "新建改建农村公路120公里"
+    fenyang = select(store, """
+        SELECT ?role ?name WHERE {
+          ?task gk:code "一.1" ; gk:inDocument/gk:sourceFile "plan_fenyang_semicolons.csv" .
+          { ?unit gk:leads ?task . BIND("lead" AS ?role) } UNION { ?unit gk:coOwns ?task . BIND("co" AS ?role) }
+          ?unit skos:prefLabel ?name }""")
+    assert sorted((r["role"], r["name"]) for r in fenyang) == [("co", "市发展和改革局"), ("co", "市文旅局"),  # 市文化和旅游局
+                                                                ("lead", "市商务局")]

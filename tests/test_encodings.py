@@ -80,3 +80,48 @@ def test_a_gbk_file_builds_like_the_utf8_one(tmp_path):
     lines = [{l for l in (tmp_path / f"out-{n}" / "graph.nt").read_text(encoding="utf-8").splitlines()
               if not re.search(r"ontology#(sha256|encoding)> ", l)} for n in "ab"]
     assert lines[0] == lines[1]
+
+
+def test_the_same_plan_given_twice_is_built_once(tmp_path):
+    # a plan saved as UTF-8, again as GBK, and copied by Windows (CRLF, "- 副本"): one document, not three,
+    # so no task or unit load counts three times; the copies are named on stderr and in build-report.json
+    import json
+
+    from click.testing import CliRunner
+
+    from kg.build import BuildOptions, build
+    from kg.cli import main
+
+    text = PLAN.read_text(encoding="utf-8")
+    other = (Path(__file__).resolve().parent / "data" / "plan_chengdu_first_listed.txt").read_bytes()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "督查清单.txt").write_text(text, encoding="utf-8")
+    (folder / "督查清单(GBK).txt").write_bytes(text.encode("gbk"))
+    (folder / "督查清单 - 副本.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    (folder / "成都.txt").write_bytes(other)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "督查清单.txt").write_text(text, encoding="utf-8")
+    (alone / "成都.txt").write_bytes(other)
+    reference = build(BuildOptions(inputs=[alone], out_dir=tmp_path / "reference", jobs=1, network=False))
+
+    files = sorted(folder.iterdir())
+    for order, out in ((files, tmp_path / "out"), (files[::-1], tmp_path / "reversed")):
+        result = build(BuildOptions(inputs=order, out_dir=out, jobs=1, network=False))
+        assert result.exit_code == 0
+        assert sorted(Path(d.path).name for d in result.documents) == ["成都.txt", "督查清单.txt"]
+        assert [(Path(c).name, Path(o).name) for c, o in result.copies] == [
+            ("督查清单 - 副本.txt", "督查清单.txt"), ("督查清单(GBK).txt", "督查清单.txt")]
+        # the same statements as the plan built alone (the documents come in the order they were given)
+        assert sorted((out / "graph.nq").read_text(encoding="utf-8").splitlines()) == \
+            sorted((tmp_path / "reference" / "graph.nq").read_text(encoding="utf-8").splitlines())
+        report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+        assert {Path(c["path"]).name: Path(c["copy_of"]).name for c in report["copies"]} == {
+            "督查清单 - 副本.txt": "督查清单.txt", "督查清单(GBK).txt": "督查清单.txt"}
+    assert reference.documents[0].counts == result.documents[1].counts
+
+    for _ in range(2):  # built, then up to date: the copies are named both times
+        cli = CliRunner().invoke(main, ["build", str(folder), "--out", str(tmp_path / "cli"), "--quiet", "--no-network"])
+        assert cli.exit_code == 0
+        assert f"{folder / '督查清单(GBK).txt'}: skipped as a copy of {folder / '督查清单.txt'}" in cli.stderr

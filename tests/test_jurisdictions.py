@@ -41,7 +41,7 @@ def two_cities(tmp_path_factory):
 
 
 def units_csv(folder) -> list[dict]:
-    return list(csv.DictReader(io.StringIO((folder / "units.csv").read_text(encoding="utf-8"))))
+    return list(csv.DictReader(io.StringIO((folder / "units.csv").read_text(encoding="utf-8-sig"))))
 
 
 def page_nodes(folder) -> list[dict]:

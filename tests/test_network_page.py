@@ -94,7 +94,8 @@ def test_page_data_holds_every_unit_and_both_edge_kinds(out):
 
 
 def test_units_csv(out):
-    rows = list(csv.DictReader(io.StringIO((out[0] / "units.csv").read_text(encoding="utf-8"))))
+    assert (out[0] / "units.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs
+    rows = list(csv.DictReader(io.StringIO((out[0] / "units.csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == 7
     assert rows[0]["label"] == "市发改委" and rows[0]["load"] == "4" and rows[0]["weighted_degree"] == "6"
     assert any(r["label"] == HOSTILE_LABEL for r in rows)

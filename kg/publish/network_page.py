@@ -278,7 +278,8 @@ def write_units_csv(analysis: dict, path: Path) -> Path:
     writer.writeheader()
     for row in analysis["units"]:
         writer.writerow({k: (str(row[k]).lower() if isinstance(row[k], bool) else row[k]) for k in UNIT_CSV_FIELDS})
-    Path(path).write_bytes(buf.getvalue().encode("utf-8"))
+    # with the byte-order mark Excel needs to read it as UTF-8 (kg.console.SPREADSHEET_FORMATS)
+    Path(path).write_bytes(buf.getvalue().encode("utf-8-sig"))
     return Path(path)
 
 
