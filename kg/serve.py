@@ -14,7 +14,11 @@ A standard-library ``ThreadingHTTPServer`` (no framework) with these routes:
 ``/network``       the collaboration page (``collaboration.html`` of the graph folder).
 ``/api/units``     ``?q=`` units whose name contains q (JSON).
 ``/api/unit``      ``?name=`` or ``?iri=``: the unit's tasks with role, code, text, deadline and
-                   targets, its collaborators and memberships (JSON).
+                   targets, its collaborators and memberships (JSON); ``link_name`` is the
+                   name that finds this unit alone ("" when other units share it).
+
+The unit shown is in the page's address: ``/#unit=市经信局``, or ``/#unit=<IRI>`` when
+units of several jurisdictions share the name, so a link opens it and Back returns.
 
 Safety limits:
 
@@ -412,10 +416,14 @@ class Explorer:
             for r in select(self.store, load_query("unit_collaborators"), {"unit": node})
         ]
         memberships = select(self.store, load_query("unit_memberships"), {"unit": node})
+        label = d["label"] or d["prefLabel"] or node.value
+        # a link names the unit when its name finds it alone (#unit=市经信局), else gives its IRI
+        named = select(self.store, load_query("unit_by_name"), {"name": label})
         return {
             "unit": {
                 "iri": node.value,
-                "label": d["label"] or d["prefLabel"] or node.value,
+                "label": label,
+                "link_name": label if [r["unit"] for r in named] == [node.value] else "",
                 "prefLabel": d["prefLabel"],
                 "aliases": aliases,
                 "unit_type": unit_type,

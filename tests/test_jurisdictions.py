@@ -159,3 +159,17 @@ def test_a_unit_described_nowhere_takes_its_jurisdiction_from_its_iri():
     graph = network_from_rows(rows).graph
     assert graph.nodes[unit]["jurisdiction"] == "合肥市" and graph.nodes[unit]["label"] == "市财政局"
     assert graph.nodes[other]["jurisdiction"] == ""  # 未知: no jurisdiction, not one called 未知
+
+
+def test_explorer_links_a_shared_name_by_its_iri(two_cities):
+    """The explorer's address names a unit (#unit=市财政局) only where no other unit has that name."""
+    from kg.serve import Explorer
+
+    explorer = Explorer(two_cities)
+    try:
+        shared = explorer.unit(iri=ID + "南昌市/市财政局")["unit"]
+        assert shared["label"] == "市财政局" and shared["link_name"] == ""
+        own = [row for row in units_csv(two_cities) if row["label"] not in SHARED][0]
+        assert explorer.unit(iri=own["iri"])["unit"]["link_name"] == own["label"]
+    finally:
+        explorer.close()
