@@ -241,3 +241,27 @@ def test_explorer_keeps_the_unit_in_the_address_and_back_returns(explorer, brows
     page.wait_js("location.hash === '' && document.getElementById('unit-view').hidden")
     page.js("history.forward()")
     page.wait_js(f"{name} === '市发改委' && !document.getElementById('unit-view').hidden")
+
+
+def test_network_page_follows_the_address_and_back_returns(page_dir, browser):
+    page = browser((page_dir / "collaboration.html").as_uri())
+    name = "document.getElementById('d-name').textContent"
+    selected = "window.govkgNetwork.getSelectedNodes().map(function (id) { return window.govkgNetwork.body.data.nodes.get(id).label; })"
+    page.wait_js("document.body.dataset.stabilized === 'true'")
+    # a hash given after the page loaded opens that unit and focuses it in the network
+    page.js("location.hash = 'unit=' + encodeURIComponent('市发改委')")
+    page.wait_js(f"{name} === '市发改委'")
+    assert page.js(selected) == ["市发改委"]
+    # choosing a collaborator in the panel puts it into the address
+    other = page.js("document.querySelector('#d-collab button').firstChild.textContent")
+    page.js("document.querySelector('#d-collab button').click()")
+    page.wait_js(f"{name} === {json.dumps(other)}")
+    assert urllib.parse.unquote(page.js("location.hash")) == "#unit=" + other
+    assert page.js(selected) == [other]
+    # Back returns to 市发改委, and Back again to no unit
+    page.js("history.back()")
+    page.wait_js(f"{name} === '市发改委'")
+    assert page.js(selected) == ["市发改委"]
+    page.js("history.back()")
+    page.wait_js("document.getElementById('details').hidden")
+    assert page.js(selected) == []
