@@ -265,3 +265,20 @@ def test_network_page_follows_the_address_and_back_returns(page_dir, browser):
     page.js("history.back()")
     page.wait_js("document.getElementById('details').hidden")
     assert page.js(selected) == []
+
+
+def test_a_narrow_window_stacks_the_sidebar_above_the_network(page_dir, browser):
+    box = ("(function (id) { var r = document.querySelector(id).getBoundingClientRect();"
+           " return [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)]; })")
+    narrow = browser((page_dir / "collaboration.html").as_uri() + "#unit=" + urllib.parse.quote("市发改委"), size="600,900")
+    narrow.wait_js("document.body.dataset.stabilized === 'true'")
+    width = narrow.js("window.innerWidth")
+    aside, net = narrow.js(box + "('aside')"), narrow.js(box + "('#network-wrap')")
+    assert aside[2] == width and net[2] == width  # each as wide as the window
+    assert net[1] >= aside[1] + aside[3] and net[3] >= 280  # the network below the sidebar, with room
+    # the unit's details come first in the sidebar, right after the search
+    assert narrow.js(box + "('#details')")[1] < narrow.js(box + "('#legend')")[1]
+    wide = browser((page_dir / "collaboration.html").as_uri(), size="1400,900")
+    wide.wait_js("document.body.dataset.stabilized === 'true'")
+    aside, net = wide.js(box + "('aside')"), wide.js(box + "('#network-wrap')")
+    assert net[0] >= aside[0] + aside[2] and net[1] == aside[1]  # side by side
