@@ -457,7 +457,7 @@ class Explorer:
                                    f"VALUES (?unit_label_a ?unit_label_b) {{ ({lit(first)} {lit(second)}) }}")},
             {"title": "协作最多的单位对", "query": _with_limit(load_query("unit_collaboration_edges"), 50)},
             {"title": "牵头单位 → 责任单位", "query": _with_limit(load_query("lead_coowner_edges"), 50)},
-            {"title": "集合单位的成员", "query": load_query("collective_members")},
+            {"title": "集合单位的成员", "query": load_query("collective_member_names")},
         ]
 
     def page(self) -> bytes:

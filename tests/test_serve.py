@@ -251,6 +251,22 @@ def test_explorer_page(server):
         assert status == 200 and json.loads(body)["results"]["bindings"], example["title"]
 
 
+def test_examples_name_the_units(server):
+    # the pair, lead → co-owner and membership examples give each unit's name first, its IRI after
+    status, _, body = request(server.url + "/")
+    config = json.loads(body.decode("utf-8").split('id="config">')[1].split("</script>")[0])
+    rows = {}
+    for example in config["examples"][2:]:
+        status, _, body = request(f"{server.url}/sparql", example["query"].encode(), {"Content-Type": "application/sparql-query"})
+        result = json.loads(body)
+        names = result["head"]["vars"][:2]
+        rows[example["title"]] = [tuple(b[n]["value"] for n in names) for b in result["results"]["bindings"]]
+        assert rows[example["title"]] and not any(v.startswith("http") for row in rows[example["title"]] for v in row)
+    assert ("市发改委", "市经信局") in rows["协作最多的单位对"]
+    assert ("市商务局", "市发改委") in rows["牵头单位 → 责任单位"]
+    assert rows["集合单位的成员"] == [("各区人民政府", "江岸区人民政府"), ("各区人民政府", "江汉区人民政府")]
+
+
 def test_network_page_is_served(server):
     status, headers, body = request(server.url + "/network")
     assert status == 200 and b"vis.Network" in body
