@@ -294,6 +294,30 @@ def test_unknown_path_is_404(server):
     assert request(server.url + "/nothing")[0] == 404
 
 
+def test_error_pages_look_like_the_explorer_and_lead_back(server):
+    status, headers, body = request(server.url + "/nothing")
+    html = body.decode("utf-8")
+    assert status == 404 and headers["Content-Type"].startswith("text/html")
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "not found: /nothing" in html
+    # a path sent unencoded is shown as text
+    html = raw(server, b"GET /nothing/<script>alert(1)</script> HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").decode("utf-8")
+    assert html.startswith("HTTP/1.1 404") and "找不到页面" in html and "Not Found" in html and '<a href="/">' in html
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the path, as text
+    assert "header h1" in html  # the explorer's style sheet
+    reply = raw(server, b"GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n").decode("utf-8")
+    assert reply.startswith("HTTP/1.1 403") and "拒绝访问" in reply and "Forbidden" in reply
+    status, headers, body = request(server.url + "/", data=b"x=1", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 405 and "不支持该方法" in body.decode("utf-8")
+    # what API clients read stays a plain message: the unit API, and the SPARQL protocol's errors
+    status, headers, body = request(server.url + "/api/unit?name=nobody")
+    assert status == 404 and headers["Content-Type"].startswith("text/plain") and body == b"no unit named 'nobody'\n"
+    status, headers, body = get_query(server, "SELEC nothing")
+    assert status == 400 and headers["Content-Type"].startswith("text/plain") and b"<" not in body[:1]
+    reply = raw(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+    assert reply.startswith(b"HTTP/1.1 403") and b"text/plain" in reply
+
+
 def test_concurrent_clients(server):
     def one(_):
         return get_query(server, LABELS)[0]
