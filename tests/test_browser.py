@@ -234,6 +234,7 @@ def test_explorer_keeps_the_unit_in_the_address_and_back_returns(explorer, brows
     page.wait_js(f"{name} === '市商务局'")
     assert urllib.parse.unquote(page.js("location.hash")) == "#unit=市商务局"
     assert page.js("document.title").startswith("市商务局")
+    assert page.js("document.getElementById('network-link').getAttribute('href')") == "/network#unit=" + urllib.parse.quote("市商务局")
     # ... Back shows the unit before, and Back again the start page
     page.js("history.back()")
     page.wait_js(f"{name} === '市发改委' && location.hash === '#unit=' + encodeURIComponent('市发改委')")
@@ -252,6 +253,8 @@ def test_network_page_follows_the_address_and_back_returns(page_dir, browser):
     page.js("location.hash = 'unit=' + encodeURIComponent('市发改委')")
     page.wait_js(f"{name} === '市发改委'")
     assert page.js(selected) == ["市发改委"]
+    # its tasks with their targets, cut out of the task's text where they stand
+    assert "目标：地区生产总值增长6%左右" in page.js("document.getElementById('d-tasks').textContent")
     # choosing a collaborator in the panel puts it into the address
     other = page.js("document.querySelector('#d-collab button').firstChild.textContent")
     page.js("document.querySelector('#d-collab button').click()")

@@ -245,7 +245,8 @@ def test_the_page_says_where_a_cut_text_stands_and_gives_each_tasks_targets():
     assert len(text) == 120 and text.endswith("…") and long_text.startswith(text[:-1])
     # the whole text's length, document and line; texts that fit are not listed
     assert data["cut"] == {index["二.1"]: [260, 0, 7]} and data["documents"] == ["mini"]
-    assert data["targets"][index["一.一"]] == ["地区生产总值增长6%左右"]
+    # a target as where its words stand in the task's text ("地区生产总值增长6%左右。")
+    assert data["targets"][index["一.一"]] == [[0, 12]]
     assert index["二.1"] not in data["targets"]
     html = render_page(data)
     assert "节选：全文" in html and "目标：" in html
