@@ -120,7 +120,7 @@ class UnitNetwork:
 
 # the rows the network is built from: query name -> whether it matches per named graph (union off)
 NETWORK_QUERIES = {"unit_task_roles": False, "network_tasks": True, "network_units": True,
-                   "network_unit_aliases": True, "collective_members": False}
+                   "network_unit_aliases": True, "collective_members": False, "network_task_targets": True}
 
 
 def network_rows(store: pyoxigraph.Store) -> dict[str, list[dict]]:
@@ -144,7 +144,7 @@ def network_from_rows(rows: dict[str, list[dict]]) -> UnitNetwork:
     owners), which stays fast on graphs of many documents where a self-join in SPARQL
     does not.
     """
-    tasks = _tasks(rows["network_tasks"])
+    tasks = _tasks(rows["network_tasks"], rows.get("network_task_targets", []))
     units = _units(rows["network_units"], rows["network_unit_aliases"])
     lead_tasks: dict[str, set[str]] = {}
     coown_tasks: dict[str, set[str]] = {}
@@ -274,11 +274,15 @@ def owners_by_task_pair(a: str, b: str, lead_tasks: dict, coown_tasks: dict) -> 
     return tasks_a & tasks_b
 
 
-_TASK_COLUMNS = ("task", "code", "text", "doc", "part", "partCode", "partLabel", "section", "sectionCode",
+_TASK_COLUMNS = ("task", "code", "text", "doc", "line", "part", "partCode", "partLabel", "section", "sectionCode",
                  "sectionLabel", "deadline")
 
 
-def _tasks(task_rows: list[dict]) -> dict[str, dict]:
+def _tasks(task_rows: list[dict], target_rows: list[dict] = ()) -> dict[str, dict]:
+    targets: dict[str, dict[str, str]] = {}  # task -> target -> its words as written
+    for row in target_rows:
+        words = row.get("surface") or "".join(row.get(k) or "" for k in ("metric", "value", "measure"))
+        targets.setdefault(row["task"], {}).setdefault(row["target"], words)
     tasks = {}
     for row in sorted(task_rows, key=lambda r: tuple(r.get(k) or "" for k in _TASK_COLUMNS)):
         iri = row["task"]
@@ -298,7 +302,9 @@ def _tasks(task_rows: list[dict]) -> dict[str, dict]:
             "section": group or "",
             "section_code": group_code or "",
             "section_label": group_label or "",
+            "line": int(row["line"]) if row.get("line") else 0,  # in the document; 0 when unknown
             "deadline": row.get("deadline") or "",  # the last day allowed (ISO), "" when the plan gives none
+            "targets": [targets[iri][t] for t in sorted(targets.get(iri, {}), key=natural_key)],
         }
     return dict(sorted(tasks.items()))
 

@@ -14,7 +14,11 @@ A standard-library ``ThreadingHTTPServer`` (no framework) with these routes:
 ``/network``       the collaboration page (``collaboration.html`` of the graph folder).
 ``/api/units``     ``?q=`` units whose name contains q (JSON).
 ``/api/unit``      ``?name=`` or ``?iri=``: the unit's tasks with role, code, text, deadline and
-                   targets, its collaborators and memberships (JSON).
+                   targets, its collaborators and memberships (JSON); ``link_name`` is the
+                   name that finds this unit alone ("" when other units share it).
+
+The unit shown is in the page's address: ``/#unit=市经信局``, or ``/#unit=<IRI>`` when
+units of several jurisdictions share the name, so a link opens it and Back returns.
 
 Safety limits:
 
@@ -39,6 +43,10 @@ Safety limits:
 
 All text from documents reaches the explorer page as JSON and is put into the page
 with ``textContent``.
+
+Errors: ``/sparql`` and ``/api/*`` answer a one-line plain-text message (what their clients
+read); every other path answers a page in the explorer's look that says what went wrong in
+Chinese and English and links back to ``/`` (``templates/error.html``; the message is escaped).
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ import re
 import socket
 import threading
 import time
+from functools import lru_cache
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from http import HTTPStatus
@@ -98,6 +107,34 @@ FORMAT_PARAM = {"json": JSON_RESULTS, "csv": CSV, "tsv": TSV, "turtle": TURTLE, 
 
 PAGE_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
             "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+# What an error page says, by status: (Chinese reason, what it means in Chinese, in English).
+# API clients (/api/*, /sparql) get the plain one-line message instead.
+ERROR_WORDS = {
+    400: ("请求有误", "请求的参数不完整或格式不对。", "The request's parameters are missing or malformed."),
+    403: ("拒绝访问", "这个服务器不接受该请求（只读，且只应答本机地址）。",
+          "This server refuses the request (it is read-only and answers loopback names only)."),
+    404: ("找不到页面", "这个地址没有对应的页面或数据。", "There is no page or data at this address."),
+    405: ("不支持该方法", "这个地址只能读取。", "This address can only be read."),
+    411: ("缺少长度", "请求缺少 Content-Length。", "The request has no Content-Length."),
+    413: ("请求过大", "请求的内容超过了服务器的上限。", "The request body is larger than this server accepts."),
+    414: ("地址过长", "地址超过了服务器的上限。", "The address is longer than this server accepts."),
+    415: ("类型不支持", "请求内容的类型不被接受。", "The request body's type is not accepted."),
+    500: ("服务器内部错误", "服务器处理请求时出错。请重试，或查看运行 kg serve 的终端。",
+          "The server failed on this request. Try again, or see the terminal running kg serve."),
+    501: ("未实现", "服务器不支持该方法。", "The server does not support this method."),
+    503: ("服务暂时不可用", "服务器正忙或查询超时，请稍后再试。", "The server is busy or the query ran out of time; try again shortly."),
+}
+
+
+def is_api_path(path: str) -> bool:
+    """Paths whose clients read errors as data (a plain message), not as a page.
+
+    >>> [is_api_path(p) for p in ("/sparql", "/api/unit", "/", "/nothing")]
+    [True, True, False, False]
+    """
+    return path == "/sparql" or path.startswith("/api/")
 
 
 class HTTPError(Exception):
@@ -412,10 +449,14 @@ class Explorer:
             for r in select(self.store, load_query("unit_collaborators"), {"unit": node})
         ]
         memberships = select(self.store, load_query("unit_memberships"), {"unit": node})
+        label = d["label"] or d["prefLabel"] or node.value
+        # a link names the unit when its name finds it alone (#unit=市经信局), else gives its IRI
+        named = select(self.store, load_query("unit_by_name"), {"name": label})
         return {
             "unit": {
                 "iri": node.value,
-                "label": d["label"] or d["prefLabel"] or node.value,
+                "label": label,
+                "link_name": label if [r["unit"] for r in named] == [node.value] else "",
                 "prefLabel": d["prefLabel"],
                 "aliases": aliases,
                 "unit_type": unit_type,
@@ -449,14 +490,25 @@ class Explorer:
                                    f"VALUES (?unit_label_a ?unit_label_b) {{ ({lit(first)} {lit(second)}) }}")},
             {"title": "协作最多的单位对", "query": _with_limit(load_query("unit_collaboration_edges"), 50)},
             {"title": "牵头单位 → 责任单位", "query": _with_limit(load_query("lead_coowner_edges"), 50)},
-            {"title": "集合单位的成员", "query": load_query("collective_members")},
+            {"title": "集合单位的成员", "query": load_query("collective_member_names")},
         ]
+
+    def error_page(self, status: int, message: str) -> bytes:
+        """An error as a page in the explorer's look (the message is escaped: it may hold the path asked for)."""
+        reason_zh, explain_zh, explain_en = ERROR_WORDS.get(
+            status, ("出错了", "请求没有完成。", "The request could not be completed."))
+        try:
+            reason_en = HTTPStatus(status).phrase
+        except ValueError:
+            reason_en = "Error"
+        html = _templates().get_template("error.html").render(
+            title="govkg 图谱浏览", status=status, reason_zh=reason_zh, reason_en=reason_en,
+            explain_zh=explain_zh, explain_en=explain_en, message=message)
+        return html.encode("utf-8")
 
     def page(self) -> bytes:
         if self._page is None:
-            env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                                     undefined=jinja2.StrictUndefined)
-            html = env.get_template("explorer.html").render(
+            html = _templates().get_template("explorer.html").render(
                 title="govkg 图谱浏览",
                 version=__version__,
                 config_json=Markup(script_json({
@@ -468,6 +520,12 @@ class Explorer:
             )
             self._page = html.encode("utf-8")
         return self._page
+
+
+@lru_cache(maxsize=1)
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                              undefined=jinja2.StrictUndefined)
 
 
 def _sparql_string(value: str) -> str:
@@ -538,7 +596,11 @@ class Handler(BaseHTTPRequestHandler):
         if exc.status in (411, 413, 414) or unread_body:  # an unread body would poison the next request
             headers["Connection"] = "close"
             self.close_connection = True
-        self._send(exc.status, "text/plain; charset=utf-8", (exc.message + "\n").encode("utf-8"), headers)
+        if is_api_path(urlsplit(self.path).path):
+            self._send(exc.status, "text/plain; charset=utf-8", (exc.message + "\n").encode("utf-8"), headers)
+        else:  # a person at a browser: the explorer's look, what went wrong, the way back
+            headers["Content-Security-Policy"] = PAGE_CSP
+            self._send(exc.status, "text/html; charset=utf-8", self.explorer.error_page(exc.status, exc.message), headers)
 
     def _json(self, data, status: int = 200) -> None:
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -6,8 +6,10 @@ everything but 127.0.0.1, so a page that tried to fetch anything from the
 network would fail to draw.
 """
 
+import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import threading
@@ -52,6 +54,90 @@ def chromium(tmp_path: Path, url: str, *, dump: bool = True, screenshot: Path | 
             SHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copy(screenshot, SHOTS / screenshot.name)
     return proc.stdout
+
+
+class Browser:
+    """Headless Chromium driven over the DevTools protocol on a pipe (fds 3 and 4,
+    ``--remote-debugging-pipe``): for what a page does after it is loaded (a click,
+    a hash change, Back), which a one-shot ``--dump-dom`` cannot show."""
+
+    def __init__(self, tmp_path: Path, url: str, size: str = "1400,900"):
+        to_chrome, self._write = os.pipe()
+        self._read, from_chrome = os.pipe()
+
+        def fds():  # the child reads commands on fd 3 and writes answers on fd 4
+            os.dup2(to_chrome, 3)
+            os.dup2(from_chrome, 4)
+
+        profile = tmp_path / f"profile-cdp-{len(list(tmp_path.glob('profile-cdp-*')))}"
+        self.proc = subprocess.Popen(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-default-apps", "--disable-extensions", "--mute-audio", "--remote-debugging-pipe",
+             f"--user-data-dir={profile}", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+             f"--window-size={size}", url],
+            preexec_fn=fds, close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_chrome)
+        os.close(from_chrome)
+        self._buffer, self._id, self.session = b"", 0, None
+        page = self.wait(lambda: [t for t in self.send("Target.getTargets")["targetInfos"] if t["type"] == "page"])
+        self.session = self.send("Target.attachToTarget", targetId=page[0]["targetId"], flatten=True)["sessionId"]
+
+    def send(self, method: str, **params) -> dict:
+        self._id += 1
+        message = {"id": self._id, "method": method, "params": params}
+        if self.session:
+            message["sessionId"] = self.session
+        os.write(self._write, json.dumps(message).encode() + b"\0")
+        while True:
+            while b"\0" not in self._buffer:
+                ready, _, _ = select.select([self._read], [], [], 60)
+                chunk = os.read(self._read, 1 << 20) if ready else b""
+                assert chunk, f"chromium did not answer {method}"
+                self._buffer += chunk
+            raw, self._buffer = self._buffer.split(b"\0", 1)
+            answer = json.loads(raw)
+            if answer.get("id") == self._id:
+                assert "error" not in answer, answer["error"]
+                return answer["result"]
+
+    def js(self, expression: str):
+        """The value of a JavaScript expression in the page (promises awaited)."""
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        assert "exceptionDetails" not in result, result["exceptionDetails"]
+        return result["result"].get("value")
+
+    def wait(self, condition, rounds: int = 600):
+        """The first true value of ``condition()``, asked every 0.1 s (a bound on waiting, not a timing test)."""
+        for _ in range(rounds):
+            value = condition()
+            if value:
+                return value
+            select.select([], [], [], 0.1)
+        raise AssertionError("the page never reached the state waited for")
+
+    def wait_js(self, expression: str):
+        # false, too, while the page is still loading and the expression cannot be evaluated
+        return self.wait(lambda: self.js(f"(function () {{ try {{ return {expression}; }} catch (e) {{ return false; }} }})()"))
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait(30)
+        os.close(self._write)
+        os.close(self._read)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    opened = []
+
+    def open_page(url: str, size: str = "1400,900") -> Browser:
+        opened.append(Browser(tmp_path, url, size))
+        return opened[-1]
+
+    yield open_page
+    for b in opened:
+        b.close()
 
 
 def body_attr(dom: str, name: str) -> str | None:
@@ -133,3 +219,69 @@ def test_two_thousand_units_stabilise_then_stop(tmp_path):
     assert body_attr(dom, "data-stabilized") == "true"
     chromium(tmp_path, page.as_uri(), dump=False, screenshot=tmp_path / "collaboration-2000.png",
              budget_ms=120_000, timeout=300)
+
+
+def test_explorer_keeps_the_unit_in_the_address_and_back_returns(explorer, browser):
+    page = browser(explorer)
+    name = "document.getElementById('unit-name').textContent"
+    page.wait_js("document.getElementById('examples').options.length > 0")
+    # a link a colleague sent, pasted into the address of the open page
+    page.js("location.hash = 'unit=' + encodeURIComponent('市发改委')")
+    page.wait_js(f"{name} === '市发改委'")
+    # opening a collaborator puts it into the address ...
+    page.js("Array.from(document.querySelectorAll('#collaborators button'))"
+            ".find(function (b) { return b.firstChild.textContent === '市商务局'; }).click()")
+    page.wait_js(f"{name} === '市商务局'")
+    assert urllib.parse.unquote(page.js("location.hash")) == "#unit=市商务局"
+    assert page.js("document.title").startswith("市商务局")
+    assert page.js("document.getElementById('network-link').getAttribute('href')") == "/network#unit=" + urllib.parse.quote("市商务局")
+    # ... Back shows the unit before, and Back again the start page
+    page.js("history.back()")
+    page.wait_js(f"{name} === '市发改委' && location.hash === '#unit=' + encodeURIComponent('市发改委')")
+    page.js("history.back()")
+    page.wait_js("location.hash === '' && document.getElementById('unit-view').hidden")
+    page.js("history.forward()")
+    page.wait_js(f"{name} === '市发改委' && !document.getElementById('unit-view').hidden")
+
+
+def test_network_page_follows_the_address_and_back_returns(page_dir, browser):
+    page = browser((page_dir / "collaboration.html").as_uri())
+    name = "document.getElementById('d-name').textContent"
+    selected = "window.govkgNetwork.getSelectedNodes().map(function (id) { return window.govkgNetwork.body.data.nodes.get(id).label; })"
+    page.wait_js("document.body.dataset.stabilized === 'true'")
+    # a hash given after the page loaded opens that unit and focuses it in the network
+    page.js("location.hash = 'unit=' + encodeURIComponent('市发改委')")
+    page.wait_js(f"{name} === '市发改委'")
+    assert page.js(selected) == ["市发改委"]
+    # its tasks with their targets, cut out of the task's text where they stand
+    assert "目标：地区生产总值增长6%左右" in page.js("document.getElementById('d-tasks').textContent")
+    # choosing a collaborator in the panel puts it into the address
+    other = page.js("document.querySelector('#d-collab button').firstChild.textContent")
+    page.js("document.querySelector('#d-collab button').click()")
+    page.wait_js(f"{name} === {json.dumps(other)}")
+    assert urllib.parse.unquote(page.js("location.hash")) == "#unit=" + other
+    assert page.js(selected) == [other]
+    # Back returns to 市发改委, and Back again to no unit
+    page.js("history.back()")
+    page.wait_js(f"{name} === '市发改委'")
+    assert page.js(selected) == ["市发改委"]
+    page.js("history.back()")
+    page.wait_js("document.getElementById('details').hidden")
+    assert page.js(selected) == []
+
+
+def test_a_narrow_window_stacks_the_sidebar_above_the_network(page_dir, browser):
+    box = ("(function (id) { var r = document.querySelector(id).getBoundingClientRect();"
+           " return [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)]; })")
+    narrow = browser((page_dir / "collaboration.html").as_uri() + "#unit=" + urllib.parse.quote("市发改委"), size="600,900")
+    narrow.wait_js("document.body.dataset.stabilized === 'true'")
+    width = narrow.js("window.innerWidth")
+    aside, net = narrow.js(box + "('aside')"), narrow.js(box + "('#network-wrap')")
+    assert aside[2] == width and net[2] == width  # each as wide as the window
+    assert net[1] >= aside[1] + aside[3] and net[3] >= 280  # the network below the sidebar, with room
+    # the unit's details come first in the sidebar, right after the search
+    assert narrow.js(box + "('#details')")[1] < narrow.js(box + "('#legend')")[1]
+    wide = browser((page_dir / "collaboration.html").as_uri(), size="1400,900")
+    wide.wait_js("document.body.dataset.stabilized === 'true'")
+    aside, net = wide.js(box + "('aside')"), wide.js(box + "('#network-wrap')")
+    assert net[0] >= aside[0] + aside[2] and net[1] == aside[1]  # side by side

@@ -193,3 +193,17 @@ def test_a_plan_under_its_cover_notice_is_titled_and_issued_as_written(tmp_path)
     assert sorted((r["title"], r["issuer"], int(r["year"])) for r in rows) == [
         ("2025年市《政府工作报告》目标任务责任分解方案", "武汉市人民政府", 2025),
         ("宜昌市2026年《政府工作报告》重点任务分工方案", "宜昌市人民政府办公室", 2026)]
+
+
+def test_explorer_links_a_shared_name_by_its_iri(two_cities):
+    """The explorer's address names a unit (#unit=市财政局) only where no other unit has that name."""
+    from kg.serve import Explorer
+
+    explorer = Explorer(two_cities)
+    try:
+        shared = explorer.unit(iri=ID + "南昌市/市财政局")["unit"]
+        assert shared["label"] == "市财政局" and shared["link_name"] == ""
+        own = [row for row in units_csv(two_cities) if row["label"] not in SHARED][0]
+        assert explorer.unit(iri=own["iri"])["unit"]["link_name"] == own["label"]
+    finally:
+        explorer.close()

@@ -130,7 +130,7 @@ def test_parameterised_queries_bind_through_the_engine():
 
 
 NETWORK_QUERIES = [
-    "collective_members", "lead_coowner_edges", "responsible_tasks", "responsible_units", "targets_of_unit_tasks",
+    "collective_member_names", "collective_members", "lead_coowner_edges", "network_task_targets", "responsible_tasks", "responsible_units", "targets_of_unit_tasks",
     "tasks_coowned_by_unit", "tasks_of_unit", "tasks_shared_by_two_units", "unit_alt_labels", "unit_aliases",
     "unit_by_name", "unit_collaboration_edges", "unit_collaborators", "unit_details", "unit_memberships",
     "unit_task_roles", "units_matching",

@@ -230,3 +230,24 @@ def test_the_page_gives_each_tasks_deadline(tmp_path):
     due = {task[0]: task[3] for task in data["tasks"]}
     assert due["二.4"] == "2026-10-31" and due["一.1"] == "2026-12-31"
     assert "完成时限" in (result.out_dir / "collaboration.html").read_text(encoding="utf-8")
+
+
+def test_the_page_says_where_a_cut_text_stands_and_gives_each_tasks_targets():
+    store = load_fixture()
+    gk, task = "https://w3id.org/govkg/ontology#", pyoxigraph.NamedNode("https://w3id.org/govkg/id/task/mini/2-1")
+    long_text = "加快创建国际消费中心城市，" * 20  # 260 characters, more than the page carries
+    store.remove(next(iter(store.quads_for_pattern(task, pyoxigraph.NamedNode(gk + "text"), None))))
+    store.add(pyoxigraph.Quad(task, pyoxigraph.NamedNode(gk + "text"), pyoxigraph.Literal(long_text)))
+    store.add(pyoxigraph.Quad(task, pyoxigraph.NamedNode(gk + "line"),
+                              pyoxigraph.Literal("7", datatype=pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+    data = page_data(build_network(store))
+    index = {task[0]: str(i) for i, task in enumerate(data["tasks"])}
+    text = data["tasks"][int(index["二.1"])][1]
+    assert len(text) == 120 and text.endswith("…") and long_text.startswith(text[:-1])
+    # the whole text's length, document and line; texts that fit are not listed
+    assert data["cut"] == {index["二.1"]: [260, 0, 7]} and data["documents"] == ["mini"]
+    # a target as where its words stand in the task's text ("地区生产总值增长6%左右。")
+    assert data["targets"][index["一.一"]] == [[0, 12]]
+    assert index["二.1"] not in data["targets"]
+    html = render_page(data)
+    assert "节选：全文" in html and "目标：" in html

@@ -251,6 +251,22 @@ def test_explorer_page(server):
         assert status == 200 and json.loads(body)["results"]["bindings"], example["title"]
 
 
+def test_examples_name_the_units(server):
+    # the pair, lead → co-owner and membership examples give each unit's name first, its IRI after
+    status, _, body = request(server.url + "/")
+    config = json.loads(body.decode("utf-8").split('id="config">')[1].split("</script>")[0])
+    rows = {}
+    for example in config["examples"][2:]:
+        status, _, body = request(f"{server.url}/sparql", example["query"].encode(), {"Content-Type": "application/sparql-query"})
+        result = json.loads(body)
+        names = result["head"]["vars"][:2]
+        rows[example["title"]] = [tuple(b[n]["value"] for n in names) for b in result["results"]["bindings"]]
+        assert rows[example["title"]] and not any(v.startswith("http") for row in rows[example["title"]] for v in row)
+    assert ("市发改委", "市经信局") in rows["协作最多的单位对"]
+    assert ("市商务局", "市发改委") in rows["牵头单位 → 责任单位"]
+    assert rows["集合单位的成员"] == [("各区人民政府", "江岸区人民政府"), ("各区人民政府", "江汉区人民政府")]
+
+
 def test_network_page_is_served(server):
     status, headers, body = request(server.url + "/network")
     assert status == 200 and b"vis.Network" in body
@@ -276,6 +292,30 @@ def test_unit_api(server):
 
 def test_unknown_path_is_404(server):
     assert request(server.url + "/nothing")[0] == 404
+
+
+def test_error_pages_look_like_the_explorer_and_lead_back(server):
+    status, headers, body = request(server.url + "/nothing")
+    html = body.decode("utf-8")
+    assert status == 404 and headers["Content-Type"].startswith("text/html")
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "not found: /nothing" in html
+    # a path sent unencoded is shown as text
+    html = raw(server, b"GET /nothing/<script>alert(1)</script> HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").decode("utf-8")
+    assert html.startswith("HTTP/1.1 404") and "找不到页面" in html and "Not Found" in html and '<a href="/">' in html
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the path, as text
+    assert "header h1" in html  # the explorer's style sheet
+    reply = raw(server, b"GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n").decode("utf-8")
+    assert reply.startswith("HTTP/1.1 403") and "拒绝访问" in reply and "Forbidden" in reply
+    status, headers, body = request(server.url + "/", data=b"x=1", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 405 and "不支持该方法" in body.decode("utf-8")
+    # what API clients read stays a plain message: the unit API, and the SPARQL protocol's errors
+    status, headers, body = request(server.url + "/api/unit?name=nobody")
+    assert status == 404 and headers["Content-Type"].startswith("text/plain") and body == b"no unit named 'nobody'\n"
+    status, headers, body = get_query(server, "SELEC nothing")
+    assert status == 400 and headers["Content-Type"].startswith("text/plain") and b"<" not in body[:1]
+    reply = raw(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+    assert reply.startswith(b"HTTP/1.1 403") and b"text/plain" in reply
 
 
 def test_concurrent_clients(server):
