@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -40,7 +41,7 @@ def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
     try:
         rows = _task_rows(store, name, include_collective)
     except UnitNotFound:
-        qualified = _qualified(store, name) if jurisdiction is None else None
+        qualified = split_qualified(store, name) if jurisdiction is None else None
         if qualified is None:
             raise
         jurisdiction, name = qualified  # 合肥市发改委: 合肥市's 市发改委
@@ -154,12 +155,16 @@ def _unit_labels(store, graphs) -> dict[str, str]:
     return labels
 
 
-def _qualified(store, name: str) -> tuple[str, str] | None:
+def split_qualified(store, name: str) -> tuple[str, str] | None:
     """(jurisdiction, the unit's own name) of a name qualified by a jurisdiction of the graph's plans
-    that no unit is called by itself: 合肥市发改委 is 合肥市's 市发改委 (the gazetteer's cities' full
-    names are aliases already)."""
+    that no unit is called by itself: 合肥市发改委 (or 市发改委（合肥市）, as the network page shows it) is
+    合肥市's 市发改委 (the gazetteer's cities' full names are aliases already)."""
     names = {row["label"] for row in select(store, query("unit_names"))}
     places = {document["jurisdiction"] for document in _documents(store).values() if document["jurisdiction"]}
+    # 市财政局（南昌市）: the name as the collaboration page and units.csv show a unit whose name several share
+    shown = re.fullmatch(r"(.+?)\s*[(（]([^()（）]+)[)）]", name)
+    if shown and shown.group(2) in places and shown.group(1) in names:
+        return shown.group(2), shown.group(1)
     for place in sorted(places, key=len, reverse=True):
         if not name.startswith(place) or len(name) <= len(place) + 1:
             continue

@@ -66,7 +66,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
 import pyoxigraph
@@ -75,6 +75,8 @@ from markupsafe import Markup
 from . import __version__
 from .network import canonical_type, load_query, local_name, natural_key, unit_type_labels
 from .errors import UsageError
+from .graph import jurisdiction_of_iri
+from .lookup import split_qualified
 from .ns import PREFIXES
 from .publish.network_page import PAGE_NAME, TEMPLATES, script_json
 from .store import is_update, open_store, select
@@ -420,6 +422,10 @@ class Explorer:
                 raise HTTPError(400, f"not an IRI: {iri!r}") from None
         elif name:
             found = select(self.store, load_query("unit_by_name"), {"name": name.strip()})
+            qualified = None if found else split_qualified(self.store, name.strip())
+            if qualified:  # 市财政局（南昌市）, 南昌市市财政局: the unit of that name in that jurisdiction
+                found = [row for row in select(self.store, load_query("unit_by_name"), {"name": qualified[1]})
+                         if jurisdiction_of_iri(row["unit"]) == qualified[0]]
             if not found:
                 raise HTTPError(404, f"no unit named {name!r}")
             node = pyoxigraph.NamedNode(found[0]["unit"])
@@ -668,7 +674,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self._json(self.explorer.unit(name=_one(params, "name"), iri=_one(params, "iri")))
             if path == "/favicon.ico":
                 return self._send(204, "text/plain", b"")
-            raise HTTPError(404, f"not found: {path}")
+            raise HTTPError(404, f"not found: {unquote(path)}")  # /市经信局, not /%E5%B8%82…
         except HTTPError as exc:
             self._error(exc)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):

@@ -207,3 +207,20 @@ def test_explorer_links_a_shared_name_by_its_iri(two_cities):
         assert explorer.unit(iri=own["iri"])["unit"]["link_name"] == own["label"]
     finally:
         explorer.close()
+
+
+def test_a_shared_name_found_as_the_network_page_shows_it(two_cities):
+    # 市财政局（南昌市）, the label the page and units.csv give where two cities share the name, finds
+    # 南昌市's unit in the explorer and in kg tasks; so does 南昌市市财政局
+    from kg.lookup import unit_tasks
+    from kg.serve import Explorer
+    from kg.store import open_store
+
+    explorer = Explorer(two_cities)
+    try:
+        for name in ("市财政局（南昌市）", "市财政局(南昌市)", "南昌市市财政局"):
+            assert explorer.unit(name=name)["unit"]["iri"] == ID + "南昌市/市财政局"
+    finally:
+        explorer.close()
+    rows = unit_tasks(open_store(two_cities), "市财政局（合肥市）")
+    assert rows and {row["jurisdiction"] for row in rows} == {"合肥市"}

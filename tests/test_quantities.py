@@ -127,3 +127,17 @@ def test_a_change_is_one_quantity_whose_target_is_the_figure_after_it(text, valu
 def test_a_figure_without_a_change_has_no_baseline():
     assert [(q.value, q.baseline) for q in read_quantities("基础养老金提高到4.5万元,增长5%至6%")] == [
         (Decimal("4.5"), None), (Decimal(5), None)]
+
+
+def test_measures_written_in_latin_letters():
+    # 100MW, 12km, 35μg/m³ are measures (kg/data/measures.tsv); 5G and PM2.5 stay names
+    found = [(str(q.value), q.unit, q.bound, q.metric)
+             for q in read_quantities("新增储能100MW,新建道路12km,PM2.5平均浓度控制在35μg/m³以内,建设5G基站")]
+    assert found == [("100", "MW", "exactly", "新增储能"), ("12", "km", "exactly", "新建道路"),
+                     ("35", "μg/m³", "at_most", "PM2.5平均浓度")]
+
+
+def test_a_topic_in_square_brackets_is_no_part_of_the_metric():
+    # 4.【数字经济】新建5G基站1000个: the topic heads the item, what is measured is 新建5G基站
+    [quantity] = read_quantities("【数字经济】新建5G基站1000个。")
+    assert (quantity.metric, quantity.surface) == ("新建5G基站", "新建5G基站1000个")

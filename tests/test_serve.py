@@ -300,6 +300,9 @@ def test_error_pages_look_like_the_explorer_and_lead_back(server):
     assert status == 404 and headers["Content-Type"].startswith("text/html")
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert "not found: /nothing" in html
+    # a Chinese path is shown as the reader typed it, not percent-encoded; an encoded tag stays text
+    html = request(server.url + "/" + urllib.parse.quote("市经信局<b>"))[2].decode("utf-8")
+    assert "not found: /市经信局&lt;b&gt;" in html
     # a path sent unencoded is shown as text
     html = raw(server, b"GET /nothing/<script>alert(1)</script> HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").decode("utf-8")
     assert html.startswith("HTTP/1.1 404") and "找不到页面" in html and "Not Found" in html and '<a href="/">' in html

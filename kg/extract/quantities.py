@@ -26,9 +26,10 @@ CLAUSE_DELIMITERS = ",，;；。:：!！?？\n"
 _LEADING_FILLER = re.compile(r"^(并且|并|和|及|以及|同时|其中|全年|为全市|为|对|在|共|累计|使|让|将|把|每年)+")
 _TRAILING_FILLER = re.compile(r"(分别|等|的)$")
 # the number, dash or mark of a point opening the clause ((1)新开工…, ①…, ——地区生产总值…, 1.地区…, 1、,
-# 一是, (一), ★新增…): no part of what is measured
+# 一是, (一), ★新增…), and a topic in 【】 before it (【数字经济】新建5G基站…): no part of what is measured
 _ENUMERATOR = re.compile(r"\s*(?:\(\d{1,3}\)|[\u2460-\u2473]|[—\-•·●▪★☆▲△◆■□※]+|\d{1,3}[.、](?!\d)"
-                         r"|[一二三四五六七八九十]{1,3}是|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)\s*")
+                         r"|[一二三四五六七八九十]{1,3}是|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、"
+                         r"|【[^】]{1,12}】)+\s*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -97,7 +97,9 @@ def header_columns(cells: list[str]) -> tuple[int | None, int | None, list[Colum
     rules = _rules()
     headers = [cell.replace(" ", "").replace("\u3000", "") for cell in cells]
     indicator = next((i for i, h in enumerate(headers) if h in rules["indicator_headers"]), None)
-    unit = next((i for i, h in enumerate(headers) if h in rules["unit_headers"]), None)
+    # the words of a measure column are the plan tables' (one list for any table: kg/data/roles.yaml)
+    measure_headers = read_yaml("roles.yaml")["table_measure_headers"]
+    unit = next((i for i, h in enumerate(headers) if h in measure_headers), None)
     columns = []
     for index, header in enumerate(headers):
         if index in (indicator, unit) or not header:
