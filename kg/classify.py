@@ -152,9 +152,8 @@ def classify(source: SourceText, kind: str | None = None) -> DocumentInfo:
         # a district's (or county's, or zone's) own document: its units (区发改局, 县财政局, 招商局) and its
         # figures (地区生产总值) are the district's, not the city's, so the district is its jurisdiction
         info.jurisdiction = _within_city(plan_district or district, info.jurisdiction)
-    if info.jurisdiction:  # 人民政府, or the organ of a level that has none (地区: 行政公署)
-        organ = next((o for level, o in _levels()["government"].items() if info.jurisdiction.endswith(level)), "人民政府")
-        info.issuer = info.jurisdiction + organ
+    if info.jurisdiction:
+        info.issuer = info.jurisdiction + _organ(info.jurisdiction, info.title, plan_district or district)
     if notice_issuer and (not info.jurisdiction or notice_issuer.startswith(info.jurisdiction)):
         info.issuer = notice_issuer  # 宜昌市人民政府办公室, which issued it
     info.date = issue_date(text[:6000])
@@ -222,6 +221,25 @@ def _titled_district(title: str) -> str | None:
     """
     organs = "|".join(_levels()["zone_organs"])
     return place_with_level(title, _level_pattern(("county", "zone"), f"{_AFTER_TITLE}|{organs}"))
+
+
+def _organ(jurisdiction: str, title: str, district: str | None) -> str:
+    """The organ a jurisdiction's documents come from: 人民政府, that of a level that has none (地区:
+    行政公署, 开发区: 管委会), or the committee a 新区's title or gazetteer row names (长江新区管委会;
+    浦东新区 has a 人民政府).
+
+    >>> _organ("武汉市武昌区", "", "武昌区"), _organ("某市滨江新区", "滨江新区管委会2026年…", "滨江新区"), _organ("上海市浦东新区", "", "浦东新区")
+    ('人民政府', '管委会', '人民政府')
+    """
+    organs = _levels()["zone_organs"]
+    if district:
+        named = next((organ for organ in organs if f"{district}{organ}" in title), None)
+        row = district_named(district)
+        government = (row or {}).get("government") or ""
+        named = named or next((organ for organ in organs if government.endswith(organ)), None)
+        if named:
+            return organs[0] if named == "管理委员会" else named
+    return next((o for level, o in _levels()["government"].items() if jurisdiction.endswith(level)), "人民政府")
 
 
 def _within_city(name: str, city: str) -> str:
@@ -305,11 +323,15 @@ def place_with_level(text: str, end_pattern: re.Pattern) -> str | None:
 def _place(text: str, end_pattern: re.Pattern) -> tuple[str, str] | None:
     """``(name, level word)`` of the first place ``end_pattern`` finds (see :func:`place_name`).
 
-    A name read after a verb (推动襄阳市委…: 推动襄阳) gives way to its end when the text writes that
-    end as a name of its own elsewhere (the title 襄阳高新技术产业开发区…).
+    A name read inside a sentence after a verb (为推动襄阳市委…: 推动襄阳) gives way to its end when the
+    text writes that end as a name of its own elsewhere (the title 襄阳高新技术产业开发区…); one that
+    opens a line (马鞍山市2026年…, whatever 鞍山 the text names) is taken whole. A leading 中共 is
+    the Party's, not the place's (中共宜昌市委办公室).
 
     >>> _place("襄阳高新区管委会方案。为推动襄阳市委部署落地", _CITY_END), _place("为推动襄阳市委部署落地", _CITY_END)
     (('襄阳', '市'), ('推动襄阳', '市'))
+    >>> _place("马鞍山市2026年重点任务分解方案。深化与南京、鞍山等城市合作", _CITY_END), _place("中共宜昌市委办公室", _CITY_END)
+    (('马鞍山', '市'), ('宜昌', '市'))
     """
     limits = _levels()["longest_name"]
     for match in end_pattern.finditer(text):
@@ -324,10 +346,16 @@ def _place(text: str, end_pattern: re.Pattern) -> tuple[str, str] | None:
             if any(ch in _NOT_IN_NAME or not ("\u4e00" <= ch <= "\u9fff") for ch in name):
                 continue
             if _starts_word(text, start) and (length >= 2 or end_pattern is _DISTRICT_END):
+                if name.startswith(_PARTY) and len(name) > len(_PARTY) + 1:
+                    return name[len(_PARTY):], match.group(0)
+                in_sentence = start > 0 and text[start - 1] != "\n"
                 shorter = next((name[cut:] for cut in range(1, length - 1)
-                                if _written_alone(text, name[cut:], start + cut)), None)
+                                if _written_alone(text, name[cut:], start + cut)), None) if in_sentence else None
                 return shorter or name, match.group(0)
     return None
+
+
+_PARTY = "中共"  # 中共宜昌市委: the Party's committee of 宜昌市
 
 
 def _starts_word(text: str, position: int) -> bool:

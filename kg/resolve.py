@@ -88,7 +88,9 @@ class UnitResolver:
             inside = self._unit(name)
             if inside.key != unit.key:
                 inside.host = unit.key
-        if mention.members:
+        # 含… names members of a collective (各区人民政府〈含…〉); after one unit (市生态环境局(含各县市区分局))
+        # it says what the unit's work takes in, and the unit stays what it is
+        if mention.members and (unit.unit_type == COLLECTIVE or self.gazetteer.unit_type(unit.key) == COLLECTIVE):
             members = [self._unit(name).key for name in mention.members]
             unit.members = self._members_from_qualifier(unit, members)
         return unit

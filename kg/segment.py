@@ -574,22 +574,24 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
 
 def _bullet_of(block: _Block | None, line: str) -> bool:
     """Whether a ``——`` line is a bullet of the open item (1.实施攻坚行动: / ——新开工项目300个;), not a
-    subheading over the items after it (——扩大有效投资): the item still waits for its role clause, and
-    it opened a list or the line ends as a list's element does."""
+    subheading over the items after it (——扩大有效投资, ——稳定外贸外资。): the item still waits for its
+    role clause, and it opened a list with its colon or a bullet already goes on it."""
     if block is None or block.kind not in ("item", "point") or is_complete(block.text):
         return False
-    return block.text.rstrip().endswith((":", "：")) or line.rstrip().endswith(tuple(";；。,，"))
+    text = block.text.rstrip()
+    return text.endswith((":", "：")) or ("——" in text and text.endswith((";", "；", ",", "，")))
 
 
 def _has_divisions(text: str) -> bool:
-    """Whether the plan parts itself twice: 第一部分/第二部分 (or 篇, 章) over parts 一、二、 (荆州):
-    then the 第X部分 are divisions, each with parts numbered from 一 again."""
-    seen_division = False
+    """Whether the plan parts itself twice, numbering its parts 一、二、 again under a later 第X部分
+    (篇, 章) (荆州: 第一部分 …, 第二部分 一、二、): then the 第X部分 are divisions over the parts. Parts
+    numbered straight through the divisions (第一部分 一、二、 第二部分 三、四、) need none."""
+    divisions = 0
     for line in text.split("\n"):
         match = _PART.match(line.strip())
         if match and match.group(2):
-            seen_division = True
-        elif match and seen_division and "。" not in line:
+            divisions += 1
+        elif match and divisions >= 2 and "。" not in line and _part_number(match.group(1)) == 1:
             return True
     return False
 
@@ -896,7 +898,8 @@ def _is_section(block: _Block, has_arabic: set[int]) -> bool:
 
 def _sections_over_bare_items(blocks: list[_Block], has_arabic: set[int]) -> set[int]:
     """Indexes of the section headings that name units ((二)提振消费。(牵头单位:X)) over at least one
-    item that names none: their clause is those items' clause, so the heading is no task of its own."""
+    item that names none: their clause is those items' clause, and the heading is no task of its own
+    unless it states figures of its own."""
     found: set[int] = set()
     for index, block in enumerate(blocks):
         if not _is_section(block, has_arabic) or block.took_item or find_role_clause(block.text) is None:
@@ -945,7 +948,7 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             continue
         part = plan_parts[block.part_index]
         if block.kind == "sub":
-            subheading = block.text
+            subheading = block.text.rstrip("。.")
             continue
         if _is_section(block, has_arabic):
             known = next((s for s in sections if (s.part_number, s.number) == (part.number, block.number)), None)
@@ -960,7 +963,9 @@ def _assemble(source, parts, blocks, problems, preamble) -> PlanStructure:
             if index in over_bare_items:
                 clause = find_role_clause(block.text)
                 section_clause = (block.text[clause.start:clause.end], _clause_pieces(block, clause))
-                continue
+                if not re.search(r"\d", block.text[:clause.start]):
+                    continue  # a heading only: (二)提振消费。(牵头单位:X) over its items
+                # (一)…完成固定资产投资1200亿元,增长8%。(牵头单位:X): its own figures make it a task too
             if find_role_clause(block.text) is None or block.took_item:
                 continue
             # (三)推动…。(牵头单位:X): the section names its units, so it is a task of its own

@@ -1203,3 +1203,43 @@ def test_plan_tables_saved_as_csv_with_semicolons_or_tabs(tmp_path):
           ?unit skos:prefLabel ?name }""")
     assert sorted((r["role"], r["name"]) for r in fenyang) == [("co", "市发展和改革局"), ("co", "市文旅局"),  # 市文化和旅游局
                                                                 ("lead", "市商务局")]
+
+
+def test_parts_numbered_straight_through_divisions():
+    # 第一部分 一、二、 第二部分 三、四、: the parts go on across the divisions, so a task's code is its part's
+    # (三.3); read as divisions, parts 三 and 四 were lost without a word
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    source = read_bytes((DATA / "plan_straight_parts_in_divisions.txt").read_bytes(), "plan.txt")
+    extraction = extract_plan(source)
+    assert [(t.item.code, t.item.part_title) for t in extraction.tasks] == [
+        ("一.1", "经济发展"), ("二.2", "民生保障"), ("三.3", "产业升级"), ("四.4", "城市建设")]
+    assert extraction.problems == []
+
+
+def test_a_dash_line_after_a_whole_item_is_a_subheading():
+    # under a heading of units (一、市发改委) every item waits for a clause it never gets: a ——line after an
+    # item that opened no list (…800个。) heads the items after it, it is not that item's bullet
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    text = ("某市2026年重点工作任务分解方案\n\n一、市发改委\n——扩大有效投资。\n1.实施亿元以上项目800个。\n"
+            "——稳定外贸外资。\n2.开展招商活动100场。\n")
+    tasks = extract_plan(read_bytes(text.encode("utf-8"), "plan.txt")).tasks
+    assert [(t.item.body, t.item.subheading) for t in tasks] == [
+        ("实施亿元以上项目800个。", "扩大有效投资"), ("开展招商活动100场。", "稳定外贸外资")]
+
+
+def test_a_section_heading_with_figures_of_its_own_stays_a_task():
+    # (一)…完成固定资产投资1200亿元,增长8%。(牵头单位:X): its items naming no unit take its clause, and its
+    # own figures stay a task's targets (they were dropped with the heading)
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    text = ("某市2026年重点工作任务分解方案\n\n一、扩大有效需求\n"
+            "（一）扩大有效投资，全年完成固定资产投资1200亿元，增长8%。（牵头单位：市发改委；责任单位：市财政局）\n"
+            "1.全年实施亿元以上项目800个以上。\n2.争取专项债券资金120亿元。（牵头单位：市财政局）\n")
+    tasks = extract_plan(read_bytes(text.encode("utf-8"), "plan.txt")).tasks
+    assert [(t.item.code, [m.name for m in t.roles.leads], [str(q.value) for q in t.targets]) for t in tasks] == [
+        ("一.(一)", ["市发改委"], ["1200", "8"]), ("一.1", ["市发改委"], ["800"]), ("一.2", ["市财政局"], ["120"])]

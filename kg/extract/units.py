@@ -110,6 +110,17 @@ def _split_note(element: str) -> tuple[str, str | None]:
     return element, None
 
 
+def _names_one_unit(name: str) -> bool:
+    """Whether a name in brackets after a unit names one unit of its own (交管局, 市新闻办), not a kind
+    (单位, 各分局, 有关处室) or the legal form of a company (有限公司).
+
+    >>> [_names_one_unit(n) for n in ("交管局", "市新闻办", "单位", "各分局", "有限公司", "市本级")]
+    [True, True, False, False, False, False]
+    """
+    return looks_like_unit(name) and len(name) > len(org_suffix(name)) and not re.match(r"各|有关|相关|其他|所属", name) \
+        and not name.endswith(("有限公司", "责任公司", "股份公司"))
+
+
 def clean_name(name: str) -> str:
     """Strip connecting words and ``等`` from a unit name.
 
@@ -262,7 +273,7 @@ def read_unit_list(text: str, offset: int = 0) -> list[UnitMention]:
                 mention.host = clean_name(bracket)
             else:  # a unit inside the one named, doing its part (交管局), or a note on the role (市本级)
                 inside = [m.name for m in read_unit_list(note)]
-                if inside and all(looks_like_unit(part) for part in inside):
+                if inside and all(_names_one_unit(part) for part in inside):
                     mention.within = inside
         if not mention.name:
             continue
