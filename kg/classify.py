@@ -412,6 +412,8 @@ def _issued_title(title: str) -> tuple[str, str | None]:
 
     >>> _issued_title("宜昌市人民政府办公室关于印发宜昌市2026年《政府工作报告》重点任务分工方案的通知")
     ('宜昌市2026年《政府工作报告》重点任务分工方案', '宜昌市人民政府办公室')
+    >>> _issued_title("中共宜昌市委办公室宜昌市人民政府办公室关于印发《宜昌市2026年重点任务清单》的通知")[1]
+    '宜昌市人民政府办公室'
     >>> _issued_title("关于印发《某市2026年重点工作任务清单》的通知"), _issued_title("某市2026年重点任务分工方案")
     (('某市2026年重点工作任务清单', None), ('某市2026年重点任务分工方案', None))
     """
@@ -424,6 +426,11 @@ def _issued_title(title: str) -> tuple[str, str | None]:
     if issued.startswith("《") and issued.endswith("》") and issued.count("《") == 1:
         issued = issued[1:-1]
     issuer = match.group("issuer")
+    # a joint notice (中共宜昌市委办公室 宜昌市人民政府办公室关于…): the government's organ issues the plan
+    organs = re.findall(r".+?(?:人民政府办公室|人民政府办公厅|管委会办公室|办公室|办公厅|人民政府|管委会|管理委员会)",
+                        issuer or "")
+    if len(organs) > 1:
+        issuer = next((organ for organ in organs if "政府" in organ or "管委会" in organ), organs[-1])
     return issued, issuer if issuer and looks_like_unit(issuer) else None
 
 

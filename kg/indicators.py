@@ -21,7 +21,12 @@ _CODE = re.compile(r"[A-Za-z][A-Za-z0-9.]*")  # PM2.5, PM10
 
 @lru_cache(maxsize=None)
 def rules() -> dict:
-    return read_yaml("indicators.yaml")
+    """kg/data/indicators.yaml, its suffixes with the change words of kg/data/changes.yaml added (基础养老金
+    提高到…: what changes is measured); not 到 and 至 alone, which end names (直达到)."""
+    config = dict(read_yaml("indicators.yaml"))
+    changes = [word for word in read_yaml("changes.yaml")["change_words"] if len(word) > 1]
+    config["strip_suffix"] = list(dict.fromkeys(config["strip_suffix"] + changes))
+    return config
 
 
 def _strip(name: str, prefixes: list[str], suffixes: list[str]) -> str:

@@ -15,6 +15,14 @@ def test_spellings_of_one_measure_meet():
     assert indicator_name("开工亿元以上项目") == indicator_name("新开工亿元以上项目") == "新开工亿元以上项目"
 
 
+def test_the_short_names_reports_use_meet_the_long_ones():
+    # a 2031 report's 社零总额增长7.3% and 一般公共预算收入增长3.1% answer the 2030 promises of 社会消费品零售总额
+    # and 地方一般公共预算收入; a change word ends no indicator (养老金提高到, 养老金降至)
+    assert indicator_name("社零总额增长") == indicator_name("社会消费品零售总额增长")
+    assert indicator_name("一般公共预算收入增长") == indicator_name("地方一般公共预算收入增长")
+    assert indicator_name("城乡居民基础养老金提高到") == indicator_name("城乡居民基础养老金降至") == "城乡居民基础养老金"
+
+
 def test_distinct_measures_stay_apart():
     assert indicator_name("新增市级以上众创孵化载体") != indicator_name("新增省级以上众创孵化载体")
     assert indicator_name("新开工亿元以上工业项目") != indicator_name("新投产亿元以上工业项目")

@@ -247,6 +247,15 @@ def test_a_phase_ends_a_projects_name():
     assert names("建成长飞科技园一期、花山码头二期和长山口垃圾焚烧厂二期工程。") == [
         "长飞科技园一期", "花山码头二期", "长山口垃圾焚烧厂二期"]
     assert names("武汉科创园择址南太子湖创新谷二期,位于开发区核心区。") == ["武汉科创园", "南太子湖创新谷二期"]
+    # the rounds of an event are no phases of a project
+    assert names("举办民营企业家能力提升培训班三期,全年开展招聘活动五期。") == []
+
+
+def test_a_leading_word_is_kept_where_only_the_ending_would_be_left():
+    # 高质量发展 before a heading's run-on name is cut, but not out of 阳新县高质量发展产业园; 向 starts
+    # place names (向阳湖), so it is no leading word
+    assert names("黄石市阳新县高质量发展产业园开工建设。") == ["黄石市阳新县高质量发展产业园"]
+    assert names("开工建设向阳湖文旅小镇项目。") == ["向阳湖文旅小镇项目"]
 
 
 def test_the_work_a_project_does_before_its_project_word_is_part_of_its_name():

@@ -77,7 +77,7 @@ class ProjectFindings:
 def _config():
     config = read_yaml("projects.yaml")
     config["_reject"] = [re.compile(p) for p in config["reject_patterns"]]
-    config["_leading"] = sorted(config["leading_words"], key=len, reverse=True)
+    config["_leading"] = sorted(config["leading_words"] + config["slogans"], key=len, reverse=True)
     config["_phase"] = re.compile(config["phase_suffix"])
     config["_built"] = re.compile(config["built_after_company"])
     config["_operated"] = re.compile(config["operated_after_company"])
@@ -115,7 +115,12 @@ def _trim(name: str) -> str:
             position = name.rfind(word)
             if work and word in config["work_words"] and name.endswith(word + work):
                 position = name.rfind(word, 0, len(name) - len(word) - len(work))
-            if position >= 0 and len(name) - position - len(word) >= 2:
+            rest = name[position + len(word):]
+            # a slogan ends a heading run into a name (…驱动高质量发展乙烯…项目), but it is part of a name
+            # when only the ending would be left (阳新县高质量发展产业园)
+            if word in config["slogans"] and rest in config["suffixes"]:
+                continue
+            if position >= 0 and len(rest) >= 2:
                 cut = max(cut, position + len(word))
     name = name[cut:]
     changed = True
@@ -213,6 +218,8 @@ def find_projects(text: str, sentence: Sentence, ents: list[Mention]) -> list[Pr
         name = _trim(raw)
         if mention.id in config["weak_suffixes"] and len(name) - len(mention.id) < 2:
             continue
+        if phase and name[:-len(mention.id)].endswith(tuple(config["no_phases_of"])):
+            continue  # 培训班三期, 招聘活动五期: rounds of an event, not a project's phase
         if mention.id == config["project_word"] and len(name) - len(mention.id) < config["project_word_min_prefix"]:
             continue
         if _followed_by_count(text, mention.end) or not acceptable(name, places):

@@ -46,7 +46,9 @@ def _tables():
         # 家(次), 套（间）: a second measure in brackets is part of the unit
         rf"(?P<measure>{measure_alt})(?![A-Za-z])(?P<alternate>[(（](?:{measure_alt})[)）])?(?P<after>{after_alt})?"
     )
-    non_targets = _compile_non_targets([row["pattern"] for row in read_tsv("non_targets.tsv")])
+    # {LATIN}: the measures written in Latin letters (4500P, 100MW), which a letter after a number may start
+    latin = "|".join(re.escape(m) for m in sorted(measures, key=len, reverse=True) if re.search("[A-Za-z]", m))
+    non_targets = _compile_non_targets([row["pattern"].replace("{LATIN}", latin) for row in read_tsv("non_targets.tsv")])
     before_alt = re.compile("(" + "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True)) + r")\s*$")
     return measures, before, after, pattern, non_targets, before_alt
 
