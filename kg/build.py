@@ -47,7 +47,7 @@ CACHE_DIR = "cache"
 REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
 LINKS_FILE = "links.json"  # in the cache: which report passages each plan's tasks derive from
-CACHE_FORMAT = 5  # bump when the cache entries change shape
+CACHE_FORMAT = 6  # bump when the cache entries change shape
 
 
 @dataclass
@@ -209,7 +209,7 @@ def _write_atomic(target: Path, text: str) -> None:
     os.replace(tmp, target)
 
 
-_RECORD_FIELDS = ("ok", "kind", "error", "problems", "counts", "sha256", "text_sha256", "quads", "violations", "deferred",
+_RECORD_FIELDS = ("ok", "kind", "error", "problems", "notes", "counts", "sha256", "text_sha256", "quads", "violations", "deferred",
                   "validated", "debug", "graph", "local_triples", "links", "network_digest")
 
 
@@ -431,7 +431,8 @@ def _up_to_date(out_dir: Path, manifest: dict, files, keys, progress) -> BuildRe
     for entry in report.get("documents", []):
         try:
             document = DocumentResult(path=entry["path"], ok=entry["ok"], kind=entry["kind"], error=entry["error"],
-                                      problems=entry["problems"], counts=entry["counts"], sha256=entry["sha256"])
+                                      problems=entry["problems"], notes=entry.get("notes", []), counts=entry["counts"],
+                                      sha256=entry["sha256"])
         except KeyError:
             return None
         documents.append(document)
@@ -1058,7 +1059,7 @@ def _write_report(folder: Path, documents, result: BuildResult, manifest: dict) 
         "manifest": manifest,
         "documents": [
             {"file": Path(d.path).name, "path": d.path, "kind": d.kind, "ok": d.ok, "error": d.error,
-             "problems": d.problems, "counts": d.counts, "sha256": d.sha256}
+             "problems": d.problems, "notes": d.notes, "counts": d.counts, "sha256": d.sha256}
             for d in documents
         ],
         # inputs not built because their text is that of a document above (kg.build.set_copies_aside)

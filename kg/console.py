@@ -88,6 +88,8 @@ def print_build_summary(result, quiet: bool = False) -> None:
     for document in result.documents:
         for problem in document.problems:
             click.echo(f"{document.path}: {problem}", err=True)
+        for note in document.notes:
+            click.echo(f"{document.path}: note: {note}", err=True)
     if not result.built:
         if len(result.failed) == len(result.documents):
             click.echo(f"kg: no input could be built; {result.out_dir} is left as it was", err=True)

@@ -28,6 +28,7 @@ class DocumentResult:
     kind: str = ""
     error: str = ""  # why the document could not be built at all
     problems: list[str] = field(default_factory=list)  # parts that could not be read ("line 12: …")
+    notes: list[str] = field(default_factory=list)  # what a reader should know of a document read in full
     counts: dict = field(default_factory=dict)  # what was found, for the summary table
     nquads: str = ""  # the document's statements in its named graph, sorted lines
     sha256: str = ""
@@ -75,6 +76,15 @@ def _plan_document(source: SourceText, info, data: bytes):
     return quads, counts, extraction.problems
 
 
+def _notes(info) -> list[str]:
+    """What the user should know of a document read in full: a plan or report that names no jurisdiction
+    has units and figures no other document's can meet (市发改委 of no city)."""
+    if info.kind in ("plan", "city_report", "district_report") and not info.jurisdiction:
+        return ["no city, county or district named in its title or heading: its units and figures are kept "
+                "apart from every jurisdiction's (name the city in the title, as in 咸宁市2031年…)"]
+    return []
+
+
 def process_document(path: str, data: bytes, kind: str | None = None, *, validate: bool = False,
                      facts: bool = False, timeout: float | None = None) -> DocumentResult:
     """Build one document's statements; never raises for bad input (the result says why).
@@ -99,6 +109,7 @@ def process_document(path: str, data: bytes, kind: str | None = None, *, validat
             lines.sort()
             result = DocumentResult(path=path, ok=True, kind=info.kind, counts=counts,
                                     problems=[str(p) if isinstance(p, Problem) else p for p in problems],
+                                    notes=_notes(info),
                                     nquads="".join(line + "\n" for line in lines), sha256=digest,
                                     text_sha256=text_sha256,
                                     quads=len(lines))

@@ -331,3 +331,16 @@ def test_csv_files_open_in_excel_and_csv_on_standard_output_stays_plain(runner, 
     table = runner.invoke(main, ["query", query, "--graph", out, "-o", str(tmp_path / "q.xls")])
     assert table.exit_code == 2 and "a table is for the terminal" in table.output
     assert (seeds_build.out_dir / "units.csv").read_bytes().startswith(bom)
+
+
+def test_a_plan_naming_no_jurisdiction_is_noted_not_failed(runner, tmp_path):
+    # 2031年市政府工作报告…分解方案 names no city: its units can meet no other document's, so the build says
+    # so on stderr and in build-report.json, and still exits 0 (the plan was read in full)
+    plan = tmp_path / "plan.txt"
+    plan.write_text("2031年市政府工作报告重点目标任务分解方案\n\n一、稳增长\n1.地区生产总值增长6%。（牵头单位：市发改委）\n",
+                    encoding="utf-8")
+    result = runner.invoke(main, ["build", str(plan), "--out", str(tmp_path / "out"), "-q", "--no-network"])
+    assert result.exit_code == 0
+    assert "plan.txt: note: no city, county or district named in its title or heading" in result.output
+    report = json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))
+    assert report["documents"][0]["notes"] and report["documents"][0]["problems"] == []
