@@ -52,6 +52,16 @@ def test_district_report_places_its_projects_unless_the_sentence_names_another_d
     assert placements("支持洪山区建设滨湖数字产业园。", "武昌区") == []
 
 
+def test_a_company_named_after_its_project_starts_after_it():
+    # 九宫山康养度假区项目由湖北文旅集团有限公司投资建设: the company is 湖北文旅集团有限公司, not the project's
+    # name run on into it, and 集团有限公司 is one name
+    from kg.extract.projects import find_companies
+
+    text = "九宫山康养度假区项目由湖北文旅集团有限公司投资建设,总投资30亿元。"
+    assert [name for name, _, _ in find_companies(text, Sentence(0, len(text), text), mentions(text))] == [
+        "湖北文旅集团有限公司"]
+
+
 def test_two_districts_in_a_cue_sentence_place_nothing():
     assert placements("光明科技园开工。该项目位于江夏区和位于蔡甸区。") == []
 

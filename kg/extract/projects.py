@@ -288,10 +288,14 @@ def find_companies(text: str, sentence: Sentence, ents: list[Mention]) -> list[t
     config = _config()
     found = []
     previous_end = sentence.start
-    for mention in ents:
-        if mention.label != "ORG_SUFFIX":
-            continue
-        start = _left_edge(text, mention.start, previous_end)
+    endings = [m for m in ents if m.label == "ORG_SUFFIX"]
+    project_ends = [m.end for m in ents if m.label == "PROJECT_SUFFIX"]
+    for index, mention in enumerate(endings):
+        if index + 1 < len(endings) and endings[index + 1].start == mention.end:
+            continue  # 湖北文旅集团有限公司: 集团 runs on into the legal form
+        # a project's name before it is not the company's (…度假区项目由湖北文旅集团有限公司投资)
+        floor = max([previous_end] + [end for end in project_ends if end <= mention.start])
+        start = _left_edge(text, mention.start, floor)
         previous_end = mention.end
         name = _trim(text[start:mention.end])
         if len(name) - len(mention.text) >= 2 and not any(w in name for w in config["company_reject_words"]):
