@@ -37,6 +37,27 @@ def _governments(city: str) -> dict[str, dict]:
             if row.get("government") and (not city or row.get("jurisdiction", "") in ("", city))}
 
 
+def _district_governed(unit: str, city: str) -> dict | None:
+    """The district row of the body ``unit`` names: the gazetteer's (武昌区人民政府, 东湖高新区管委会), or one
+    it does not hold, named by its government (咸安区人民政府 -> 咸安区, 通城县人民政府 -> 通城县)."""
+    row = _governments(city).get(unit)
+    if row is not None:
+        return row
+    from .extract.projects import district_kind, unseen_district
+
+    for organ in ("人民政府", "政府", "管委会"):
+        if unit.endswith(organ):
+            place = unit[:-len(organ)]
+            name = unseen_district(place)
+            if name and name == place:
+                return {"name": name, "kind": district_kind(name)}
+            # a county-level city of the city (赤壁市人民政府 in 咸宁市's plan), never the city itself
+            if organ != "管委会" and place.endswith("市") and 3 <= len(place) <= 4 and place != city \
+                    and unseen_district(place[:-1] + "区") == place[:-1] + "区":
+                return {"name": place, "kind": "district"}
+    return None
+
+
 # what each document contributes to the cross-document step: rows of these queries, run on
 # the document alone in its build worker (cached with it), so the step needs no store
 FACT_QUERIES = {"plan_tasks": "coverage_plan_tasks", "report_passages": "coverage_report_passages",
@@ -59,8 +80,8 @@ def document_facts(store: ox.Store) -> dict[str, list[dict]]:
         task["units"].add(row["unitLabel"])
     facts["placement_tasks"] = []
     for _, task in sorted(tasks.items()):
-        governments = _governments(city_of(task["jurisdiction"]))
-        if len({governments[u]["name"] for u in task["units"] if u in governments}) == 1:
+        city = city_of(task["jurisdiction"])
+        if len({row["name"] for row in (_district_governed(u, city) for u in task["units"]) if row}) == 1:
             projects = _project_names(task["text"])
             if projects:
                 facts["placement_tasks"].append({**task, "units": sorted(task["units"]), "projects": projects})
@@ -130,8 +151,8 @@ def _plan_placements(task_rows: list[dict], add) -> None:
     from .extract.reports import project_key
 
     for task in sorted(task_rows, key=lambda row: row["task"]):
-        governments = _governments(city_of(task["jurisdiction"]))
-        districts = {governments[u]["name"]: governments[u] for u in task["units"] if u in governments}
+        city = city_of(task["jurisdiction"])
+        districts = {row["name"]: row for row in (_district_governed(u, city) for u in task["units"]) if row}
         if len(districts) != 1:
             continue  # no district, or several: the task does not say where
         text = task["text"]

@@ -9,6 +9,7 @@ from kg.extract.projects import acceptable, extract_projects, find_projects
 from kg.nlp import mentions
 from kg.pipeline import process_document
 from kg.segment_reports import Sentence, sentences
+from kg.datafiles import query
 from kg.store import select
 
 DATA = Path(__file__).parent / "data"
@@ -290,3 +291,18 @@ def test_news_of_phases_and_a_renovation_project():
     placed = {(r["name"], r["district"]) for r in select(store, """SELECT ?name ?district WHERE {
         ?p rdfs:label ?name ; gk:placement/gk:placedIn/rdfs:label ?district }""")}
     assert ("磷石膏综合利用改造项目", "猇亭区") in placed
+
+
+def test_projects_placed_in_districts_no_gazetteer_holds(tmp_path):
+    # 咸宁市: a plan task whose one local government is 咸安区人民政府 places its project in 咸安区; one naming
+    # 赤壁市 (a county-level city) and 嘉鱼县 places nothing; 咸安区's own report places its projects at home
+    from kg.build import BuildOptions, build
+    from kg.store import open_store
+
+    names = ["plan_xianning_district_units.txt", "district_report_xianan_2031.txt"]
+    result = build(BuildOptions(inputs=[DATA / name for name in names], out_dir=tmp_path / "out", jobs=1, network=False))
+    assert result.exit_code == 0
+    rows = select(open_store(result.out_dir), query("project_located"))
+    assert sorted((r["label"], r["districtLabel"], r["method"]) for r in rows) == [
+        ("南站综合交通枢纽项目", "咸安区", "plan_units"), ("咸安智能装备产业园", "咸安区", "district_report"),
+        ("贺胜桥冷链物流中心项目", "咸安区", "district_report")]

@@ -54,7 +54,12 @@ def home_district(info: DocumentInfo) -> str | None:
     for name in sorted(_district_rows(), key=len, reverse=True):
         if name in info.issuer:
             return name
-    return None
+    # a district no gazetteer holds: its jurisdiction after its city's name (咸宁市咸安区 -> 咸安区)
+    from .projects import unseen_district
+
+    city = city_of(info.jurisdiction)
+    own = info.jurisdiction[len(city):] if city and info.jurisdiction.startswith(city) else ""
+    return unseen_district(own) if own else None
 
 
 def project_key(name: str, jurisdiction: str) -> str:
