@@ -1203,3 +1203,35 @@ def test_plan_tables_saved_as_csv_with_semicolons_or_tabs(tmp_path):
           ?unit skos:prefLabel ?name }""")
     assert sorted((r["role"], r["name"]) for r in fenyang) == [("co", "市发展和改革局"), ("co", "市文旅局"),  # 市文化和旅游局
                                                                 ("lead", "市商务局")]
+
+
+def test_a_lead_unit_merged_down_the_rows_of_a_workbook_leads_each_of_them():
+    # 绵阳-style 分工表: 牵头单位 D4:D5 merged (its value saved in D4 only), row 5 with 责任单位 of its own;
+    # the merged value is read in both rows, its copy pointing at the merged cell
+    import io
+
+    import openpyxl
+
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["绵阳市2026年优化营商环境重点任务分工表"])
+    sheet.append([])
+    sheet.append(["序号", "目标任务", "责任领导", "牵头单位", "责任单位", "完成时限"])
+    sheet.append([1, "深化投资项目审批制度改革,审批时限压减30%", "王某某", "市发展改革委", "市财政局", "2026年12月底"])
+    sheet.append([2, "推进工程建设项目联合验收,新增联合验收项目120个", "王某某", None,
+                  "市住建局\n市自然资源和规划局", "2026年10月底"])
+    sheet.merge_cells("D4:D5")
+    data = io.BytesIO()
+    workbook.save(data)
+    source = read_bytes(data.getvalue(), "plan.xlsx")
+    extraction = extract_plan(source, 2026)
+    roles = {t.item.code: ([u.name for u in t.roles.leads], [u.name for u in t.roles.co_owners])
+             for t in extraction.tasks}
+    assert roles == {"1": (["市发展改革委"], ["市财政局"]),
+                     "2": (["市发展改革委"], ["市住建局", "市自然资源和规划局"])}
+    second = extraction.tasks[1].roles.leads[0]
+    start, end = source.source_span(second.start, second.end)
+    assert source.raw[start:end] == "市发展改革委" and source.raw.count("市发展改革委") == 1
