@@ -1235,3 +1235,34 @@ def test_a_lead_unit_merged_down_the_rows_of_a_workbook_leads_each_of_them():
     second = extraction.tasks[1].roles.leads[0]
     start, end = source.source_span(second.start, second.end)
     assert source.raw[start:end] == "市发展改革委" and source.raw.count("市发展改革委") == 1
+
+
+def test_a_target_read_with_the_measure_column_points_at_its_figure():
+    # 城镇新增就业 | 万人 | 4.2: the measure is written after the figure but read from no cell of its own, so
+    # the target's span lies in the target cell (start before end), around the figure it states
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    name = "plan_taizhou_indicator_measures.txt"
+    source = read_bytes((DATA / name).read_bytes(), name)
+    for task in extract_plan(source, 2025).tasks:
+        for target in task.targets:
+            start, end = source.source_span(target.start, target.end)
+            assert start < end and str(target.value) in source.raw[start:end], (task.item.code, start, end)
+            assert "\t" not in source.raw[start:end]  # within one cell
+
+
+def test_an_indicator_table_with_two_target_columns_gives_both_targets():
+    # 指标名称 | 单位 | 预期目标 | 力争目标: the measure goes after each target cell's figure, and the two figures are
+    # two targets of the indicator (地区生产总值增速6%、6.5%), not 6 % of 地区生产总值增速6.5
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    name = "plan_nanping_two_target_columns.txt"
+    extraction = extract_plan(read_bytes((DATA / name).read_bytes(), name), 2026)
+    assert {t.item.code: (t.item.body, [(format(q.value.normalize(), "f"), q.unit, q.metric) for q in t.targets])
+            for t in extraction.tasks} == {
+        "1": ("地区生产总值增速6%、6.5%", [("6", "%", "地区生产总值增速"), ("6.5", "%", "地区生产总值增速")]),
+        "2": ("城镇新增就业3万人左右、3.5万人", [("3", "万人", "城镇新增就业"), ("3.5", "万人", "城镇新增就业")]),
+        "3": ("细颗粒物(PM2.5)平均浓度25微克/立方米以下、23微克/立方米",
+              [("25", "微克/立方米", "细颗粒物(PM2.5)平均浓度"), ("23", "微克/立方米", "细颗粒物(PM2.5)平均浓度")])}
