@@ -626,11 +626,14 @@ def _with_measure(cell: list[tuple[int, str]], measure: tuple[int, str]) -> list
     if index is None:
         return None
     offset, text = _unquote(*cell[index])
-    cut = measure_at(text, measure[1])
-    if cut is None:
+    cuts = measure_at(text, measure[1])
+    if not cuts:
         return None  # no figure, or one with its measure (6.5%) or counting something else (2025年, 6个)
-    written = [(offset + cut - 1, character) for character in measure[1]]  # zero width, at the figure's end
-    pieces = [(offset, text[:cut]), *written] + ([(offset + cut, text[cut:])] if text[cut:] else [])
+    pieces, last = [], 0
+    for cut in cuts:  # the measure's characters zero width, at the figure's last one
+        pieces += [(offset + last, text[last:cut])] + [(offset + cut - 1, character) for character in measure[1]]
+        last = cut
+    pieces += [(offset + last, text[last:])] if text[last:] else []
     return cell[:index] + pieces + cell[index + 1:]
 
 

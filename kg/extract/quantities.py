@@ -348,22 +348,27 @@ _FIGURE_WINDOW = 40
 _MEASURED = re.compile(r"[%‰年月日个位倍]")
 
 
-def measure_at(cell: str, measure: str) -> int | None:
-    """Where a table's measure column puts its measure in a figure cell: right after the cell's final
-    figure, or None when the cell has none, writes its measure already, or its figure counts something
-    else (a year, a month, a day, 个, 位). One rule for plans' indicator tables (kg.segment) and reports'
-    tables of targets and results (kg.extract.report_tables).
+_RANGE_LOWER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[—\-~～至到]\s*$")  # 5.5— before 6: a range's lower end
 
-    >>> [measure_at(cell, "%") for cell in ("6左右", "不低于6.5", "较2024年增长6", "6.5%", "2026年12月", "2025年提前完成")]
-    [1, 6, 9, None, None, None]
-    >>> [measure_at(cell, "万人") for cell in ("22以上", "提前1年完成", "前3位", "6个")]
-    [2, None, None, None]
+
+def measure_at(cell: str, measure: str) -> list[int]:
+    """Where a table's measure column puts its measure in a figure cell: right after the cell's final
+    figure (and after the lower end of a range it closes: 5.5—6 in % is 5.5%—6%), or nowhere when the
+    cell has no final figure, writes its measure already, or its figure counts something else (a year,
+    a month, a day, 个, 位). One rule for plans' indicator tables (kg.segment) and reports' tables of
+    targets and results (kg.extract.report_tables).
+
+    >>> [measure_at(cell, "%") for cell in ("6左右", "不低于6.5", "较2024年增长6", "5.5—6", "6.5%", "2026年12月")]
+    [[1], [6], [9], [3, 5], [], []]
+    >>> [measure_at(cell, "万人") for cell in ("22以上", "2025年提前完成", "提前1年完成", "前3位", "6个")]
+    [[2], [], [], [], []]
     """
     text = cell.rstrip("。;")
     figure = _FINAL_FIGURE.search(text, max(0, len(text) - _FIGURE_WINDOW))  # a figure starts after no digit
     if figure is None:
-        return None
+        return []
     tail = text[figure.end():]
     if tail.startswith(measure) or _MEASURED.match(tail):
-        return None
-    return figure.end()
+        return []
+    lower = _RANGE_LOWER.search(text, max(0, figure.start() - _FIGURE_WINDOW), figure.start())
+    return ([lower.end(1)] if lower else []) + [figure.end()]
