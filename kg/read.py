@@ -230,8 +230,9 @@ _STEPS: list[tuple[re.Pattern, object]] = [
     (re.compile(f"(?<=[{CJK}])[ \\t]+\\d{{1,3}}[ \\t]*—[ \\t]*$", re.M), ""),
     # a stand-alone page-number line ("- 12 -", "—12—")
     (re.compile(r"^[ \t]*[-—][ \t]*\d{1,3}[ \t]*[-—][ \t]*$", re.M), ""),
-    # split decimals "5. 4 万" -> "5.4 万" (never at a line start, where "3. 4" is an item number)
-    (re.compile(r"(\d+)\.[ \t]+(?=\d)"), lambda m: m.group(0) if _starts_line(m) else m.group(1) + "."),
+    # split decimals "5. 4 万" -> "5.4 万" (never at a line start, where "3. 4" is an item number); a number
+    # is tried from its first digit only, so a long run of digits costs linear time
+    (re.compile(r"(?<!\d)(\d+)\.[ \t]+(?=\d)"), lambda m: m.group(0) if _starts_line(m) else m.group(1) + "."),
     # spaces between CJK characters, and between CJK and digits/punctuation: "牵 头单位", "增长 6%"
     # (tabs stay: they separate the cells of a table, 序号\t重点任务\t牵头单位)
     (re.compile(f"(?<=[{CJK}\\d%。，、；：）(（)“”\"]) +(?=[{CJK}（(“”\"])"), ""),
@@ -327,6 +328,7 @@ def _as_tabs(text: str, delimiter: str) -> str:
 
 CSV_DELIMITERS = ",;\t"  # what offices' exports separate cells with: Excel's comma, a European Excel's or an OA system's ;, tabs
 _SEP_LINE = re.compile(r"\Asep=(.)\r?\n")  # Excel's hint line: sep=;
+_SNIFF = 4096  # characters of a .csv file its separator is sniffed in: a header and dozens of rows
 
 
 def csv_delimiter(text: str) -> str:
@@ -341,7 +343,8 @@ def csv_delimiter(text: str) -> str:
     hint = _SEP_LINE.match(text)
     if hint and hint.group(1) in CSV_DELIMITERS:
         return hint.group(1)
-    sample = text[:32768].rsplit("\n", 1)[0] if len(text) > 32768 else text
+    # the first lines only: the sniffer's regular expressions are quadratic in what they read (6 s on 32 KB of ,")
+    sample = text[:_SNIFF].rsplit("\n", 1)[0] if len(text) > _SNIFF else text
     try:
         return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
     except csv.Error:  # too few lines, or none consistent: the separator written most
