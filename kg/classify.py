@@ -435,8 +435,14 @@ def _issued_title(title: str) -> tuple[str, str | None]:
 
 
 def _title(head: str) -> str:
+    r"""The document's title: its first line that names a plan or report, without the empty cells after
+    it of a table saved as .csv (the title cell of a spreadsheet: 某市…分解表;;;; read as tabs).
+
+    >>> _title("汾阳市2026年重点任务分解表\t\t\t\t\n序号\t重点任务\t牵头单位")
+    '汾阳市2026年重点任务分解表'
+    """
     for line in head.split("\n"):
-        line = line.strip(" -")
+        line = line.strip(" -\t")
         if 6 <= len(line) <= 80 and re.search(r"方案|报告|计划|通知|清单|分工", line) and not line.startswith("("):
             return line
     for line in head.split("\n"):

@@ -230,8 +230,9 @@ _STEPS: list[tuple[re.Pattern, object]] = [
     (re.compile(f"(?<=[{CJK}])[ \\t]+\\d{{1,3}}[ \\t]*—[ \\t]*$", re.M), ""),
     # a stand-alone page-number line ("- 12 -", "—12—")
     (re.compile(r"^[ \t]*[-—][ \t]*\d{1,3}[ \t]*[-—][ \t]*$", re.M), ""),
-    # split decimals "5. 4 万" -> "5.4 万" (never at a line start, where "3. 4" is an item number)
-    (re.compile(r"(\d+)\.[ \t]+(?=\d)"), lambda m: m.group(0) if _starts_line(m) else m.group(1) + "."),
+    # split decimals "5. 4 万" -> "5.4 万" (never at a line start, where "3. 4" is an item number); a number
+    # is tried from its first digit only, so a long run of digits costs linear time
+    (re.compile(r"(?<!\d)(\d+)\.[ \t]+(?=\d)"), lambda m: m.group(0) if _starts_line(m) else m.group(1) + "."),
     # spaces between CJK characters, and between CJK and digits/punctuation: "牵 头单位", "增长 6%"
     # (tabs stay: they separate the cells of a table, 序号\t重点任务\t牵头单位)
     (re.compile(f"(?<=[{CJK}\\d%。，、；：）(（)“”\"]) +(?=[{CJK}（(“”\"])"), ""),
@@ -327,6 +328,7 @@ def _as_tabs(text: str, delimiter: str) -> str:
 
 CSV_DELIMITERS = ",;\t"  # what offices' exports separate cells with: Excel's comma, a European Excel's or an OA system's ;, tabs
 _SEP_LINE = re.compile(r"\Asep=(.)\r?\n")  # Excel's hint line: sep=;
+_SNIFF = 4096  # characters of a .csv file its separator is sniffed in: a header and dozens of rows
 
 
 def csv_delimiter(text: str) -> str:
@@ -341,7 +343,8 @@ def csv_delimiter(text: str) -> str:
     hint = _SEP_LINE.match(text)
     if hint and hint.group(1) in CSV_DELIMITERS:
         return hint.group(1)
-    sample = text[:32768].rsplit("\n", 1)[0] if len(text) > 32768 else text
+    # the first lines only: the sniffer's regular expressions are quadratic in what they read (6 s on 32 KB of ,")
+    sample = text[:_SNIFF].rsplit("\n", 1)[0] if len(text) > _SNIFF else text
     try:
         return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
     except csv.Error:  # too few lines, or none consistent: the separator written most
@@ -492,23 +495,37 @@ def expand_table_spans(page: str) -> tuple[str, OffsetMap]:
         parser.close()
     except (AssertionError, ValueError):  # a page the parser cannot follow: read as it is
         return page, OffsetMap.identity(len(page))
+    return insert_copies(page, insertions, "<td>", "</td>")
+
+
+def insert_copies(text: str, insertions: list[tuple[int, int, int]], before: str = "",
+                  after: str = "") -> tuple[str, OffsetMap]:
+    r"""``text`` with a copy of ``text[start:end]`` written at each ``where`` of ``insertions`` (``(where,
+    start, end)``; start -1: nothing copied), each between ``before`` and ``after``, and the map back: a
+    copy's characters map to the characters it copies, so an offset in a copy points at the original
+    (a merged cell's copies at the merged cell), and ``before``/``after`` to where the copy went.
+
+    >>> copied, back = insert_copies("A\tB\n\tC\n", [(4, 0, 1)])
+    >>> copied, [back(i) for i in range(len(copied))]
+    ('A\tB\nA\tC\n', [0, 1, 2, 3, 0, 4, 5, 6])
+    """
     if not insertions:
-        return page, OffsetMap.identity(len(page))
+        return text, OffsetMap.identity(len(text))
     pieces, segments, new, old = [], [], 0, 0
     for where, start, end in sorted(insertions, key=lambda item: item[0]):  # stable: a row's copies in order
         if where > old:
-            pieces.append(page[old:where])
+            pieces.append(text[old:where])
             segments.append((new, old, where - old, True))
             new, old = new + where - old, where
-        copy = page[start:end] if start >= 0 else ""
-        for text, origin, copied in (("<td>", where, False), (copy, start, True), ("</td>", where, False)):
-            if text:
-                pieces.append(text)
-                segments.append((new, origin, max(len(text), 1) if copied else 1, copied))
-                new += len(text)
-    pieces.append(page[old:])
-    segments.append((new, old, len(page) - old, True))
-    return "".join(pieces), OffsetMap(segments, new + len(page) - old)
+        copy = text[start:end] if start >= 0 else ""
+        for piece, origin, copied in ((before, where, False), (copy, start, True), (after, where, False)):
+            if piece:
+                pieces.append(piece)
+                segments.append((new, origin, max(len(piece), 1) if copied else 1, copied))
+                new += len(piece)
+    pieces.append(text[old:])
+    segments.append((new, old, len(text) - old, True))
+    return "".join(pieces), OffsetMap(segments, new + len(text) - old)
 
 
 def _span(value) -> int:
@@ -675,25 +692,53 @@ def xlsx_text(data: bytes) -> str:
     formulas), so a responsibility table reads as a tab-separated one, each sheet of several under its
     name (a workbook of one sheet per part: 一、扩大内需); a line break inside a cell parts
     a list of units one a line, and is a space otherwise (:func:`cell_lines`). A merged cell has its
-    value in its first cell only, as a spreadsheet saves it. Offsets in the graph point into this text."""
+    value in its first cell only, as a spreadsheet saves it (:func:`xlsx_source` gives its copies for the rows
+    below it). Offsets in the graph point into this text."""
+    return xlsx_source(data)[0]
+
+
+def xlsx_source(data: bytes) -> tuple[str, list[tuple[int, int, int]]]:
+    """:func:`xlsx_text` and the copies of its merged cells: for each cell a merged range covers in the
+    rows below its first, ``(where, start, end)``: the position of that empty cell and the span of the
+    range's value, so :func:`insert_copies` writes a 牵头单位 merged down two rows into both (a range
+    across columns keeps its value in its first column, as a Word or HTML table's does)."""
     import io
     import zipfile
 
     try:
         import openpyxl
 
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheets = []
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)  # not read-only: merged ranges
+        sheets, copies, position = [], [], 0
         for sheet in workbook.worksheets:
-            rows = ["\t".join(_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row).rstrip("\t")
-                    for row in sheet.iter_rows()]
+            below = {(row, ranged.min_col): (ranged.min_row, ranged.min_col)
+                     for ranged in sheet.merged_cells.ranges
+                     for row in range(ranged.min_row + 1, ranged.max_row + 1)}
+            lines = []
             if len(workbook.worksheets) > 1 and not _DEFAULT_SHEET.match(sheet.title):
-                rows.insert(0, sheet.title)  # a workbook of one sheet per part: 一、扩大内需 heads its rows
-            sheets.append("\n".join(rows))
+                lines.append(sheet.title)  # a workbook of one sheet per part: 一、扩大内需 heads its rows
+            starts: dict[tuple[int, int], tuple[int, int]] = {}  # cell -> its value's span in the text
+            pending = []
+            for row in sheet.iter_rows():
+                texts = [_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row]
+                keep = max([i + 1 for i, text in enumerate(texts) if text or (row[i].row, row[i].column) in below],
+                           default=0)  # trailing empty cells go, but not one a merged cell is copied into
+                at = position + sum(len(line) + 1 for line in lines)
+                for cell, text in zip(row[:keep], texts[:keep]):
+                    starts[(cell.row, cell.column)] = (at, at + len(text))
+                    if (cell.row, cell.column) in below:
+                        pending.append((at, below[(cell.row, cell.column)]))
+                    at += len(text) + 1
+                lines.append("\t".join(texts[:keep]))
+            for where, first in pending:
+                if first in starts and starts[first][1] > starts[first][0]:
+                    copies.append((where, *starts[first]))
+            sheets.append("\n".join(lines))
+            position += len(sheets[-1]) + 2
         workbook.close()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(f"not a readable .xlsx ({exc})") from None
-    return "\n\n".join(sheets) + "\n"
+    return "\n\n".join(sheets) + "\n", copies
 
 
 _DEFAULT_SHEET = re.compile(r"^(?:Sheet|工作表|表)\s*\d*$", re.IGNORECASE)  # a name Excel gave, no heading
@@ -768,19 +813,22 @@ def text_digest(raw: str) -> str:
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> SourceText:
+    copies: list[tuple[int, int, int]] = []
     if is_docx(data, path):
         raw, encoding = docx_text(data), "docx"
     elif is_xlsx(data, path):
-        raw, encoding = xlsx_text(data), "xlsx"
+        (raw, copies), encoding = xlsx_source(data), "xlsx"
     elif data[:5] == b"%PDF-":
         raw, encoding = pdf_text(data), "pdf"
     else:
         raw, encoding = decode(data)
     check_text(raw)
+    # a workbook's merged cell is read in each row it covers, its copies pointing at it
+    copied, copies_map = insert_copies(raw, copies)
     # a .csv file is a table from its first line: its cells apart by tabs, whatever its separator
     # (offsets are unchanged: one character for one, so they still point into the file as decoded)
-    text, maps = normalise(csv_table(raw) if path.lower().endswith(".csv") else raw)
-    return SourceText(path=path, raw=raw, text=text, encoding=encoding, maps=maps)
+    text, maps = normalise(csv_table(copied) if path.lower().endswith(".csv") else copied)
+    return SourceText(path=path, raw=raw, text=text, encoding=encoding, maps=[copies_map, *maps] if copies else maps)
 
 
 def read_text(text: str, path: str = "<text>") -> SourceText:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .datafiles import read_yaml
+from .extract.quantities import measure_at
 from .extract.units import heading_units, org_suffix
 from .extract.roles import (deadline_columns, first_colon, is_role_sentence, lead_marker_pattern,
                            other_label_pattern, role_label_of, role_label_pattern, role_word_pattern, table_columns)
@@ -545,16 +546,19 @@ def _row_block(row: _TableRow, layout: _TableLayout) -> _Block | None:
     pieces: list[tuple[int, int]] = []
     text = ""
     measure = _row_measure(row, layout)
+    figures = False  # whether a cell joined already holds a figure
     for column in layout.tasks:  # 提振消费 | 社会消费品零售总额增长5%: one text, one sentence a column
         cell = row.cells.get(column)
-        # …, but an indicator and its figure (地区生产总值增长 | 6.5%左右) are one phrase
-        if text and cell and not text.endswith(("。", ";", ",", ":", "!", "?")) and not cell[0][1][:1].isdigit():
+        # …, but an indicator and its figure (地区生产总值增长 | 6.5%左右) are one phrase, and the figures of
+        # two target columns (预期目标 | 力争目标: 6 | 6.5) two of its targets (地区生产总值增速6%、6.5%)
+        if text and cell and cell[0][1][:1].isdigit() and figures:
+            text += "、"
+        elif text and cell and not text.endswith(("。", ";", ",", ":", "!", "?")) and not cell[0][1][:1].isdigit():
             text += "。"
-        # an indicator table's 单位 column: its measure goes after the figure of the first target cell (6 | % → 6%)
+        # an indicator table's 单位 column: its measure goes after the figure of each target cell (6 | % → 6%)
         measured = _with_measure(cell, measure) if measure and cell and column != layout.tasks[0] else None
-        if measured is not None:
-            measure = None
         text = joined(column, text, pieces, cell=measured)
+        figures = figures or (column != layout.tasks[0] and any(re.search(r"\d", piece) for _, piece in cell or ()))
     if not re.search(r"[\u4e00-\u9fff]", text):
         return None
     owner = row if any(row.cells.get(column) for column, _ in layout.roles) else row.above
@@ -596,11 +600,6 @@ def _has_divisions(text: str) -> bool:
     return False
 
 
-# a target cell's figure: its last number, after which at most a comparator's few words (6, 不低于6.5, 6左右,
-# 较2024年增长6; not 6个百分点 or 2025年)
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(?=[^\d.]{0,3}$)")
-
-
 def _row_measure(row: _TableRow, layout: _TableLayout) -> tuple[int, str] | None:
     """(offset, text) of a row's cell in an indicator table's 单位 column: a short measure (%, 万人,
     亿元), never a unit's name (a table whose 单位 column names who is responsible)."""
@@ -615,23 +614,28 @@ def _row_measure(row: _TableRow, layout: _TableLayout) -> tuple[int, str] | None
 
 def _with_measure(cell: list[tuple[int, str]], measure: tuple[int, str]) -> list[tuple[int, str]] | None:
     """A target cell's pieces with the measure of its row put after its figure (6 → 6%, 不低于6.5 →
-    不低于6.5%, 22左右 → 22万人左右), or None when the cell holds no figure or writes its measure already.
+    不低于6.5%, 22左右 → 22万人左右; :func:`kg.extract.quantities.measure_at`), or None when the cell holds
+    no figure or writes its measure already. The measure is written in the cell, not read from it: each
+    of its characters maps to the figure's last one, so a target read from the cell spans its figure
+    (start before end) and no offset points back at the 单位 column.
 
     >>> _with_measure([(10, "6左右")], (5, "%")), _with_measure([(10, "6.5%")], (5, "%"))
-    ([(10, '6'), (5, '%'), (11, '左右')], None)
-    >>> _with_measure([(10, "较2024年增长6")], (5, "%"))[-1], _with_measure([(10, "2025年")], (5, "%"))
-    ((5, '%'), None)
+    ([(10, '6'), (10, '%'), (11, '左右')], None)
+    >>> _with_measure([(10, "较2024年增长4.2")], (5, "万人"))[-2:], _with_measure([(10, "2025年")], (5, "%"))
+    ([(20, '万'), (20, '人')], None)
     """
     index = max((i for i, (_, piece) in enumerate(cell) if re.search(r"\d", piece)), default=None)
     if index is None:
         return None
     offset, text = _unquote(*cell[index])
-    figure = _FIGURE.search(text.rstrip("。;"))
-    tail = text[figure.end():] if figure else ""
-    if figure is None or tail.startswith(measure[1]) or re.match(r"[%‰年月日个倍]", tail):
-        return None  # no figure, or one with its measure (6.5%, 6个百分点) or no target (2025年)
-    cut = figure.end()
-    pieces = [(offset, text[:cut]), measure] + ([(offset + cut, tail)] if tail else [])
+    cuts = measure_at(text, measure[1])
+    if not cuts:
+        return None  # no figure, or one with its measure (6.5%) or counting something else (2025年, 6个)
+    pieces, last = [], 0
+    for cut in cuts:  # the measure's characters zero width, at the figure's last one
+        pieces += [(offset + last, text[last:cut])] + [(offset + cut - 1, character) for character in measure[1]]
+        last = cut
+    pieces += [(offset + last, text[last:])] if text[last:] else []
     return cell[:index] + pieces + cell[index + 1:]
 
 

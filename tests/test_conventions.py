@@ -1243,3 +1243,86 @@ def test_a_section_heading_with_figures_of_its_own_stays_a_task():
     tasks = extract_plan(read_bytes(text.encode("utf-8"), "plan.txt")).tasks
     assert [(t.item.code, [m.name for m in t.roles.leads], [str(q.value) for q in t.targets]) for t in tasks] == [
         ("一.(一)", ["市发改委"], ["1200", "8"]), ("一.1", ["市发改委"], ["800"]), ("一.2", ["市财政局"], ["120"])]
+
+
+    titles = select(store, """SELECT ?file ?title WHERE { ?d gk:sourceFile ?file ; dcterms:title ?title }""")
+    assert {r["file"]: r["title"] for r in titles}["plan_fenyang_semicolons.csv"] == "汾阳市2026年政府工作报告重点任务责任分解表"
+
+
+def test_a_lead_unit_merged_down_the_rows_of_a_workbook_leads_each_of_them():
+    # 绵阳-style 分工表: 牵头单位 D4:D5 merged (its value saved in D4 only), row 5 with 责任单位 of its own;
+    # the merged value is read in both rows, its copy pointing at the merged cell
+    import io
+
+    import openpyxl
+
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["绵阳市2026年优化营商环境重点任务分工表"])
+    sheet.append([])
+    sheet.append(["序号", "目标任务", "责任领导", "牵头单位", "责任单位", "完成时限"])
+    sheet.append([1, "深化投资项目审批制度改革,审批时限压减30%", "王某某", "市发展改革委", "市财政局", "2026年12月底"])
+    sheet.append([2, "推进工程建设项目联合验收,新增联合验收项目120个", "王某某", None,
+                  "市住建局\n市自然资源和规划局", "2026年10月底"])
+    sheet.merge_cells("D4:D5")
+    data = io.BytesIO()
+    workbook.save(data)
+    source = read_bytes(data.getvalue(), "plan.xlsx")
+    extraction = extract_plan(source, 2026)
+    roles = {t.item.code: ([u.name for u in t.roles.leads], [u.name for u in t.roles.co_owners])
+             for t in extraction.tasks}
+    assert roles == {"1": (["市发展改革委"], ["市财政局"]),
+                     "2": (["市发展改革委"], ["市住建局", "市自然资源和规划局"])}
+    second = extraction.tasks[1].roles.leads[0]
+    start, end = source.source_span(second.start, second.end)
+    assert source.raw[start:end] == "市发展改革委" and source.raw.count("市发展改革委") == 1
+
+
+def test_a_target_read_with_the_measure_column_points_at_its_figure():
+    # 城镇新增就业 | 万人 | 4.2: the measure is written after the figure but read from no cell of its own, so
+    # the target's span lies in the target cell (start before end), around the figure it states
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    name = "plan_taizhou_indicator_measures.txt"
+    source = read_bytes((DATA / name).read_bytes(), name)
+    for task in extract_plan(source, 2025).tasks:
+        for target in task.targets:
+            start, end = source.source_span(target.start, target.end)
+            assert start < end and str(target.value) in source.raw[start:end], (task.item.code, start, end)
+            assert "\t" not in source.raw[start:end]  # within one cell
+
+
+def test_an_indicator_table_with_two_target_columns_gives_both_targets():
+    # 指标名称 | 单位 | 预期目标 | 力争目标: the measure goes after each target cell's figure, and the two figures are
+    # two targets of the indicator (地区生产总值增速6%、6.5%), not 6 % of 地区生产总值增速6.5
+    from kg.extract.plan import extract_plan
+    from kg.read import read_bytes
+
+    name = "plan_nanping_two_target_columns.txt"
+    extraction = extract_plan(read_bytes((DATA / name).read_bytes(), name), 2026)
+    assert {t.item.code: (t.item.body, [(format(q.value.normalize(), "f"), q.unit, q.metric) for q in t.targets])
+            for t in extraction.tasks if t.item.code in "123"} == {
+        "1": ("地区生产总值增速6%、6.5%", [("6", "%", "地区生产总值增速"), ("6.5", "%", "地区生产总值增速")]),
+        "2": ("城镇新增就业3万人左右、3.5万人", [("3", "万人", "城镇新增就业"), ("3.5", "万人", "城镇新增就业")]),
+        "3": ("细颗粒物(PM2.5)平均浓度25微克/立方米以下、23微克/立方米",
+              [("25", "微克/立方米", "细颗粒物(PM2.5)平均浓度"), ("23", "微克/立方米", "细颗粒物(PM2.5)平均浓度")])}
+
+
+def test_plan_and_report_tables_put_the_measure_by_one_rule():
+    # kg.extract.quantities.measure_at for both: a range's two ends take the measure (5—6 in % is 5%—6%), a
+    # time (2026年底前完成) none, in a plan's indicator table as in a report's table of targets
+    from kg.extract.plan import extract_plan
+    from kg.extract.report_tables import read_cell
+    from kg.read import read_bytes
+
+    name = "plan_nanping_two_target_columns.txt"
+    tasks = {t.item.code: t for t in extract_plan(read_bytes((DATA / name).read_bytes(), name), 2026).tasks}
+    assert (tasks["4"].item.body, [(str(q.value), str(q.upper), q.unit) for q in tasks["4"].targets]) == (
+        "一般公共预算收入增长5%—6%", [("5", "6", "%")])
+    reported = read_cell("一般公共预算收入增长", "%", "5—6")
+    assert (str(reported.value), str(reported.upper), reported.unit) == ("5", "6", "%")
+    assert tasks["5"].targets == [] and read_cell("新增高新技术企业", "家", "2026年底前完成") is None

@@ -114,3 +114,51 @@ def test_time_limit_stops_a_document(monkeypatch):
     result = process_document("slow.txt", PLAN.encode("utf-8"), kind="plan", timeout=0.5)
     assert not result.ok and "time limit" in result.error
     assert time.perf_counter() - started < 30
+
+
+def test_a_hostile_line_is_classified():
+    """Every signal of kg/data/document_kinds.yaml on lines of its own words, four times its window: each
+    finishes (a signal with three [^\\n]* in a row took 13 s on 5,000 characters, and hours on these), and a
+    report's table header still counts only with its words in order (指标 … 目标 … 完成)."""
+    from kg.classify import _kind_rules, kind_scores
+
+    for line in ("指标目标" * 5000, "指标目标计划" * 3400, "任务牵头" * 5000, "工作责任单位" * 3400 + "x"):
+        for _, signals in _kind_rules().values():
+            for pattern, _, _, _ in signals:
+                pattern.search(line)
+    head = "某市人民政府工作报告\n各位代表:\n"
+    assert kind_scores(head + "指标目标" * 1250)["city_report"] == 12  # two signals; the table's needs 完成
+    assert kind_scores(head + "指标目标" * 1200 + "完成")["city_report"] == 18
+    assert kind_scores(head + "完成" + "指标目标" * 1200)["city_report"] == 12
+
+
+def test_a_long_run_of_digits_in_a_target_cell_is_read():
+    """An indicator table's target cell of 200,000 digits (a figure the measure column's % would follow): read
+    in linear time, as no target (the figure of a cell is looked for in its last characters; reading split
+    decimals tries a number from its first digit). Each spot backtracked through the run from every digit."""
+    hostile = ("某市2026年主要指标任务分解表\n序号\t指标名称\t单位\t2026年目标\t牵头单位\n"
+               "1\t地区生产总值增速\t%\t" + "1" * 200_000 + "元以上完成\t市发改委\n").encode()
+    result = process_document("hostile.txt", hostile, kind="plan", timeout=120)
+    assert "internal error" not in result.error and "time limit" not in result.error, result.error
+    assert result.counts["tasks"] == 1 and result.counts["targets"] == 0
+    _conforms(result)
+
+
+def test_a_csv_files_separator_is_sniffed_in_its_first_lines(monkeypatch):
+    """csv.Sniffer's expressions are quadratic in what they read (6 s on 32 KB of ,"): it is given the first
+    4 KB of a file, whatever the file's size."""
+    import csv
+
+    from kg.read import csv_delimiter
+
+    read = []
+    sniff = csv.Sniffer.sniff
+
+    def recording(self, sample, delimiters=None):
+        read.append(len(sample))
+        return sniff(self, sample, delimiters)
+
+    monkeypatch.setattr(csv.Sniffer, "sniff", recording)
+    header = "序号,重点任务,牵头单位,责任单位\n"
+    assert csv_delimiter(header + '1,",",市发改委,市财政局\n' * 20_000) == ","
+    assert read and max(read) <= 4096

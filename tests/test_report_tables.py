@@ -89,3 +89,21 @@ def test_a_report_written_as_a_spreadsheet_gives_the_results_of_the_years_promis
             for r in track(store_of(DATA / "report_yunxi_2031.txt", path), 2031)}
     assert rows == {"地区生产总值增长": (5.5, 5.9, "met", "云溪市"), "一般公共预算收入增长": (5, 4.2, "missed", "云溪市"),
                     "城镇新增就业": (3.2, 3.5, "met", "云溪市"), "城镇调查失业率": (5.5, 5.1, "met", "云溪市")}
+
+
+def test_a_deadline_column_gives_no_figures_and_the_unit_goes_after_a_cells_final_figure_only():
+    # 指标 | 单位 | 2026年目标 | 完成时限: 2026年底 under 完成时限 is a deadline, not a result of 2026 万人; in the
+    # annex's 2025年完成 column, 2025年提前完成 and 提前1年完成 state no figure, 完成(7.4) states 7.4 %
+    facts = {(f.kind, f.year, f.indicator): (f.quantity.value, f.quantity.unit, f.quantity.upper)
+             for f in facts_of("report_zhangqiu_2026_deadline_columns.txt") if f.sentence.text.count("\t") >= 2}
+    assert facts == {
+        ("commitment", 2026, "城镇新增就业"): (Decimal("2.2"), "万人", None),
+        ("commitment", 2026, "地区生产总值增长"): (Decimal(6), "%", None),
+        ("commitment", 2026, "一般公共预算收入增长"): (Decimal(5), "%", Decimal(6)),
+        ("commitment", 2025, "城镇新增就业"): (Decimal(2), "万人", None),
+        ("commitment", 2025, "规模以上工业增加值增长"): (Decimal(7), "%", None),
+        ("result", 2025, "规模以上工业增加值增长"): (Decimal("7.4"), "%", None),
+        ("commitment", 2025, "新建改造老旧小区"): (Decimal(30), "个", None),
+        ("commitment", 2025, "居民消费价格上涨"): (Decimal(3), "%", None),
+        ("result", 2025, "居民消费价格上涨"): (Decimal("1.2"), "%", None),
+    }

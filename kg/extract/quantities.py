@@ -338,3 +338,39 @@ def _balance_quotes(text: str) -> str:
     if text.count("“") != text.count("”"):
         text = text.strip("“”")
     return text
+
+
+# a figure cell's final figure: its last number, after which at most a comparator's few words (6, 不低于6.5,
+# 6左右, 较2024年增长6; not 2025年提前完成). Looked for in the cell's last characters only, so a long run of
+# digits costs no more than a short one.
+_FINAL_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?=[^\d.]{0,3}$)")
+_FIGURE_WINDOW = 40
+# what follows a figure that counts something else than the measure (2025年, 12月, 30日, 6个百分点, 前3位)
+# or writes its own (6.5%, 1.2倍)
+_MEASURED = re.compile(r"[%‰年月日个位倍]")
+
+
+_RANGE_LOWER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[—\-~～至到]\s*$")  # 5.5— before 6: a range's lower end
+
+
+def measure_at(cell: str, measure: str) -> list[int]:
+    """Where a table's measure column puts its measure in a figure cell: right after the cell's final
+    figure (and after the lower end of a range it closes: 5.5—6 in % is 5.5%—6%), or nowhere when the
+    cell has no final figure, writes its measure already, or its figure counts something else (a year,
+    a month, a day, 个, 位). One rule for plans' indicator tables (kg.segment) and reports' tables of
+    targets and results (kg.extract.report_tables).
+
+    >>> [measure_at(cell, "%") for cell in ("6左右", "不低于6.5", "较2024年增长6", "5.5—6", "6.5%", "2026年12月")]
+    [[1], [6], [9], [3, 5], [], []]
+    >>> [measure_at(cell, "万人") for cell in ("22以上", "2025年提前完成", "提前1年完成", "前3位", "6个")]
+    [[2], [], [], [], []]
+    """
+    text = cell.rstrip("。;")
+    figure = _FINAL_FIGURE.search(text, max(0, len(text) - _FIGURE_WINDOW))  # a figure starts after no digit
+    if figure is None:
+        return []
+    tail = text[figure.end():]
+    if tail.startswith(measure) or _MEASURED.match(tail):
+        return []
+    lower = _RANGE_LOWER.search(text, max(0, figure.start() - _FIGURE_WINDOW), figure.start())
+    return ([lower.end(1)] if lower else []) + [figure.end()]

@@ -19,11 +19,12 @@ from functools import lru_cache
 from ..datafiles import read_yaml
 from ..model import Quantity
 from ..segment_reports import ReportLayout, ReportPart, Sentence
-from .quantities import read_quantities
+from .quantities import measure_at, read_quantities
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _BRACKETED = re.compile(r"\s*[(（]([^()（）]{1,8})[)）]\s*$")  # 城镇新增就业(万人): the unit in brackets
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_WORDS_AND_FIGURE = re.compile(r"^[^\d()（）]{1,8}[(（]([^()（）]*\d[^()（）]*)[)）]$")  # 完成(6.2): a figure in brackets
 _RULE_CELL = re.compile(r"^:?-{2,}:?$")  # | --- | :---: |, a Markdown table's rule
 
 
@@ -77,8 +78,23 @@ def _cells(line: str, separator: str) -> list[tuple[int, str]]:
     return cells
 
 
+@lru_cache(maxsize=None)
+def _time_headers() -> tuple[str, ...]:
+    """Words of a header over times or other notes, never figures: the deadline labels and the other
+    headers of plan tables (完成时限, 完成时间, 时间节点, 进度, 备注: kg/data/roles.yaml)."""
+    roles = read_yaml("roles.yaml")
+    return (*roles["deadline_labels"], *roles["table_other_headers"])
+
+
 def _column_kind(header: str) -> str | None:
+    """Whether a column holds targets or results; 完成时限 (a deadline) holds neither.
+
+    >>> [_column_kind(h) for h in ("2026年目标", "2025年完成", "完成情况", "完成时限", "完成时间", "计划完成时间")]
+    ['commitment', 'result', 'result', None, None, None]
+    """
     rules = _rules()
+    if any(word in header for word in _time_headers()):
+        return None
     words = _YEAR.sub("", header)
     if any(word in words for word in rules["target_words"]):
         return "commitment"
@@ -125,7 +141,8 @@ def _unit_of(indicator: str, unit_cell: str) -> tuple[str, str]:
 
 def read_cell(indicator: str, unit: str, cell: str) -> Quantity | None:
     """The quantity a figure cell gives for its row's indicator: the cell read after the indicator's
-    words, with the row's unit after each number when the cell writes none.
+    words, with the row's unit after the cell's final figure when the cell writes none
+    (:func:`kg.extract.quantities.measure_at`, the plans' rule: never after a year, a month, 个 …).
 
     >>> q = read_cell("城镇新增就业", "万人", "22以上")
     >>> str(q.value), q.unit, q.comparator, q.bound, q.metric
@@ -133,12 +150,20 @@ def read_cell(indicator: str, unit: str, cell: str) -> Quantity | None:
     >>> q = read_cell("地区生产总值增长", "%", "5.5—6")
     >>> str(q.value), str(q.upper), q.bound
     ('5.5', '6', 'between')
-    >>> read_cell("地区生产总值增长", "%", "完成") is None
-    True
+    >>> [read_cell("城镇新增就业", "万人", cell) for cell in ("完成", "2026年底", "2025年提前完成", "提前1年完成")]
+    [None, None, None, None]
+    >>> q = read_cell("城镇新增就业", "万人", "超额完成(2.4)")
+    >>> str(q.value), q.unit, q.metric
+    ('2.4', '万人', '城镇新增就业')
     """
     if not _NUMBER.search(cell):
         return None
-    written = cell if read_quantities(cell) or not unit else _NUMBER.sub(lambda m: m.group(0) + unit, cell)
+    bracketed = _WORDS_AND_FIGURE.match(cell)
+    if bracketed:  # 完成(7.4): the figure is the bracket's, the words no part of the indicator
+        cell = bracketed.group(1)
+    written = cell
+    for cut in reversed(measure_at(cell, unit) if unit and not read_quantities(cell) else []):
+        written = written[:cut] + unit + written[cut:]
     found = [q for q in read_quantities(indicator + written) if q.start >= len(indicator)]
     return found[-1] if found else None
 
