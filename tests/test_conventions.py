@@ -1203,6 +1203,8 @@ def test_plan_tables_saved_as_csv_with_semicolons_or_tabs(tmp_path):
           ?unit skos:prefLabel ?name }""")
     assert sorted((r["role"], r["name"]) for r in fenyang) == [("co", "市发展和改革局"), ("co", "市文旅局"),  # 市文化和旅游局
                                                                 ("lead", "市商务局")]
+    titles = select(store, """SELECT ?file ?title WHERE { ?d gk:sourceFile ?file ; dcterms:title ?title }""")
+    assert {r["file"]: r["title"] for r in titles}["plan_fenyang_semicolons.csv"] == "汾阳市2026年政府工作报告重点任务责任分解表"
 
 
 def test_parts_numbered_straight_through_divisions():
@@ -1244,9 +1246,6 @@ def test_a_section_heading_with_figures_of_its_own_stays_a_task():
     assert [(t.item.code, [m.name for m in t.roles.leads], [str(q.value) for q in t.targets]) for t in tasks] == [
         ("一.(一)", ["市发改委"], ["1200", "8"]), ("一.1", ["市发改委"], ["800"]), ("一.2", ["市财政局"], ["120"])]
 
-
-    titles = select(store, """SELECT ?file ?title WHERE { ?d gk:sourceFile ?file ; dcterms:title ?title }""")
-    assert {r["file"]: r["title"] for r in titles}["plan_fenyang_semicolons.csv"] == "汾阳市2026年政府工作报告重点任务责任分解表"
 
 
 def test_a_lead_unit_merged_down_the_rows_of_a_workbook_leads_each_of_them():
