@@ -285,10 +285,10 @@ def eval_command(gold_file, graph_dir, as_json):
 @graph_option
 @click.option("--year", type=int, default=None, help="Only this year (default: every year with a target and a result).")
 @click.option("--jurisdiction", default=None, metavar="NAME",
-              help="Only this city or district: 武汉市, or 武昌区 for 武汉市武昌区 (default: every one).")
+              help="Only this city or district: 武汉市 (or 武汉), or 武昌区 for 武汉市武昌区 (default: every one).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array: indicator, year, jurisdiction, target_value, target_unit, comparator, "
-                   "actual_value, actual_unit, status, evidence.")
+                   "actual_value, actual_unit, status, evidence, owners.")
 def track(graph_dir, year, jurisdiction, as_json):
     """Check a year's promises against the results a later document reports.
 
