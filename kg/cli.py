@@ -159,7 +159,7 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, 
     `kg tasks --unit 市经信局 -o 市经信局.csv` (a file Excel opens as it is).
     """
     from .console import emit, print_tasks, tasks_table_text, working
-    from .lookup import unit_tasks
+    from .lookup import unit_notes, unit_tasks
     from .store import open_store
 
     unit_name, with_name = unit_name.strip(), with_name.strip() if with_name else with_name  # pasted with spaces
@@ -177,6 +177,9 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, 
         # none due: say how many tasks the unit has and how many give a dated deadline at all
         undated = unit_tasks(store, unit_name, with_name=with_name, include_collective=include_collective,
                              jurisdiction=jurisdiction, year=year) if due_by and not rows and fmt == "table" else None
+        # what the rows leave out: a host that owns the tasks, collectives whose members no document lists
+        notes = unit_notes(store, unit_name, rows, include_collective, jurisdiction, year) \
+            if with_name is None and due_by is None else []
     if fmt in ("csv", "tsv"):
         emit(tasks_table_text(rows, fmt), fmt, output)
     elif fmt == "json" and output is not None:
@@ -188,6 +191,8 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, 
     if undated is not None:
         dated = sum(1 for row in undated if row.get("deadline"))
         click.echo(f"none of its {len(undated)} tasks is due by then; {dated} of them give a dated deadline", err=True)
+    for note in notes:
+        click.echo(note, err=True)
 
 
 @main.command()

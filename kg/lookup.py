@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from .datafiles import query
 from .errors import GovkgError
+from .graph import jurisdiction_of_iri
 from .numerals import code_sort_key
 from .store import select
 
@@ -283,3 +284,71 @@ def _number(text: str):
 def _target_index(iri: str) -> int:
     tail = iri.rsplit("/", 1)[-1]
     return int(tail) if tail.isdigit() else 0
+
+
+def unit_notes(store: ox.Store, name: str, rows: list[dict], include_collective: bool = False,
+               jurisdiction: str | None = None, year: int | None = None) -> list[str]:
+    """One-line notes on what :func:`unit_tasks` ``rows`` for ``name`` leave out, for standard error:
+    the unit owns nothing but is housed in another that does (市能源局 in 市发改委); or, asked with
+    ``include_collective``, the tasks of collectives of a district government's jurisdiction whose
+    members the plan does not list (各县市区人民政府), which it may or may not carry."""
+    if jurisdiction is not None:
+        jurisdiction = jurisdiction_named(jurisdiction, _places(store))
+    name, jurisdiction = resolve_unit(store, name, jurisdiction)
+    notes = []
+    if not rows:
+        notes += _hosted_notes(store, name, jurisdiction, year)
+    if include_collective:
+        notes += _unlisted_collective_notes(store, name, jurisdiction, year)
+    return notes
+
+
+def _hosted_notes(store, name: str, jurisdiction: str | None, year: int | None) -> list[str]:
+    """市能源局 is housed in 市发改委, which owns its tasks: when the unit itself owns none."""
+    try:
+        if _in_plans(_task_rows(store, name, False), name, jurisdiction, year):
+            return []  # it owns tasks: the other options left them out
+    except UnitNotFound:
+        return []
+    notes = []
+    for host in select(store, query("unit_hosts"), {"name": name}):
+        if jurisdiction is not None and host["jurisdiction"] != jurisdiction:
+            continue
+        try:
+            owned = unit_tasks(store, host["hostLabel"], jurisdiction=host["jurisdiction"], year=year)
+        except UnitNotFound:
+            continue
+        if owned:
+            leads = sum(1 for row in owned if row["role"] == "lead")
+            several = host["jurisdiction"] and jurisdiction is None and len(_places(store)) > 1
+            where = f" --in {host['jurisdiction']}" if several else ""
+            notes.append(f"{name} owns no task but is housed in {host['hostLabel']}, which owns {len(owned)} "
+                         f"task{'' if len(owned) == 1 else 's'} ({leads} as lead): try --unit {host['hostLabel']}{where}")
+    return notes
+
+
+def _unlisted_collective_notes(store, name: str, jurisdiction: str | None, year: int | None) -> list[str]:
+    """The tasks of collectives of a district government's jurisdiction that list no members
+    (各县市区人民政府, kg/data/lookup.yaml), counted, never made the government's."""
+    from .datafiles import read_yaml
+
+    pattern = re.compile(read_yaml("lookup.yaml")["district_collectives"])
+    documents = _documents(store)
+    counts: dict[str, set] = defaultdict(set)
+    places = set()
+    for unit in sorted({row["unit"] for row in select(store, query("unit_named"), {"name": name})}):
+        place = jurisdiction_of_iri(unit)
+        if not place or (jurisdiction is not None and place != jurisdiction):
+            continue
+        for row in select(store, query("unlisted_collective_tasks"), {"unit": ox.NamedNode(unit), "jurisdiction": place}):
+            document = documents.get(row["g"], {})
+            if pattern.search(row["collectiveLabel"]) and (year is None or str(year) in document.get("years", ())):
+                counts[row["collectiveLabel"]].add(row["task"])
+                places.add(place)
+    if not counts:
+        return []
+    total = len(set().union(*counts.values()))
+    listed = ", ".join(f"{label} ({len(tasks)})" for label, tasks in sorted(counts.items(), key=lambda i: (-len(i[1]), i[0])))
+    return [f"{total} more task{' belongs' if total == 1 else 's belong'} to collectives of {'、'.join(sorted(places))} "
+            f"whose members the documents do not list ({listed}): whether {name} carries "
+            f"{'it' if total == 1 else 'them'}, the graph cannot say"]
