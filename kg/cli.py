@@ -139,7 +139,7 @@ def refuse_table_file(output: Path) -> None:
 @click.option("--include-collective", is_flag=True,
               help="Also the tasks the unit carries as a member of a collective (各区人民政府 …).")
 @click.option("--in", "jurisdiction", default=None, metavar="JURISDICTION",
-              help="Only the plans of this city or district (武汉市): in a graph of many, one name names a unit in each.")
+              help="Only the plans of this city or district (武汉市, or 武汉): in a graph of many, one name names a unit in each.")
 @click.option("--year", type=int, default=None, help="Only the plans for this year (2025).")
 @click.option("--due-by", "due_by", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Only the tasks due on or before this day (a deadline the plan gives, as its last day; "
