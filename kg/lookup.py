@@ -22,7 +22,9 @@ from .store import select
 
 
 class UnitNotFound(GovkgError):
-    pass
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []  # the graph's names closest to the one asked for
 
 
 def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
@@ -179,7 +181,7 @@ def resolve_unit(store, name: str, jurisdiction: str | None = None) -> tuple[str
     qualified = split_qualified(store, typed, names)
     if qualified and jurisdiction in (None, qualified[0]):
         return qualified[1], qualified[0]
-    raise UnitNotFound(_not_found_message(store, name, names))
+    raise UnitNotFound(_not_found_message(store, name, names), _suggestions(name, names))
 
 
 def _variants(name: str) -> list[str]:
@@ -269,9 +271,12 @@ def _level_words() -> list[str]:
                   key=len, reverse=True)
 
 
+def _suggestions(name: str, names: set[str]) -> list[str]:
+    return difflib.get_close_matches(name, sorted(names), n=5, cutoff=0.5)
+
+
 def _not_found_message(store, name: str, names: set[str] | None = None) -> str:
-    labels = sorted(_names(store) if names is None else names)
-    close = difflib.get_close_matches(name, labels, n=5, cutoff=0.5)
+    close = _suggestions(name, _names(store) if names is None else names)
     hint = f"; did you mean {', '.join(close)}?" if close else " (see `kg analyze` for the units in the graph)"
     return f"no unit named {name!r} in the graph{hint}"
 

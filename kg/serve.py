@@ -424,8 +424,9 @@ class Explorer:
             # as kg tasks finds it: 市发展和改革委员会 (市发改委), 各县（市、区）人民政府, 市财政局（南昌市）
             try:
                 known, place = resolve_unit(self.store, name)
-            except UnitNotFound as exc:  # with its "did you mean …"
-                raise HTTPError(404, str(exc)) from None
+            except UnitNotFound as exc:  # with the suggestions kg tasks gives
+                hint = f"; did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+                raise HTTPError(404, f"no unit named {name!r}{hint}") from None
             found = [row for row in select(self.store, load_query("unit_by_name"), {"name": known})
                      if place is None or jurisdiction_of_iri(row["unit"]) == place]
             if not found:

@@ -366,4 +366,4 @@ def test_a_unit_asked_for_in_raw_utf8_by_another_of_its_names_or_misspelled(serv
     assert status == 200 and json.loads(body)["unit"]["prefLabel"] == "市发改委"
     # a misspelled name: the suggestions kg tasks gives
     status, _, body = request(server.url + "/api/unit?" + urllib.parse.urlencode({"name": "市发改x"}))
-    assert status == 404 and "no unit named '市发改x' in the graph; did you mean 市发改委" in body.decode("utf-8")
+    assert status == 404 and "no unit named '市发改x'; did you mean 市发改委" in body.decode("utf-8")
