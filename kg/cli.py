@@ -139,7 +139,7 @@ def refuse_table_file(output: Path) -> None:
 @click.option("--include-collective", is_flag=True,
               help="Also the tasks the unit carries as a member of a collective (各区人民政府 …).")
 @click.option("--in", "jurisdiction", default=None, metavar="JURISDICTION",
-              help="Only the plans of this city or district (武汉市): in a graph of many, one name names a unit in each.")
+              help="Only the plans of this city or district (武汉市, or 武汉): in a graph of many, one name names a unit in each.")
 @click.option("--year", type=int, default=None, help="Only the plans for this year (2025).")
 @click.option("--due-by", "due_by", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Only the tasks due on or before this day (a deadline the plan gives, as its last day; "
@@ -159,7 +159,7 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, 
     `kg tasks --unit 市经信局 -o 市经信局.csv` (a file Excel opens as it is).
     """
     from .console import emit, print_tasks, tasks_table_text, working
-    from .lookup import unit_tasks
+    from .lookup import unit_notes, unit_tasks
     from .store import open_store
 
     unit_name, with_name = unit_name.strip(), with_name.strip() if with_name else with_name  # pasted with spaces
@@ -177,6 +177,9 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, 
         # none due: say how many tasks the unit has and how many give a dated deadline at all
         undated = unit_tasks(store, unit_name, with_name=with_name, include_collective=include_collective,
                              jurisdiction=jurisdiction, year=year) if due_by and not rows and fmt == "table" else None
+        # what the rows leave out: a host that owns the tasks, collectives whose members no document lists
+        notes = unit_notes(store, unit_name, rows, include_collective, jurisdiction, year) \
+            if with_name is None and due_by is None else []
     if fmt in ("csv", "tsv"):
         emit(tasks_table_text(rows, fmt), fmt, output)
     elif fmt == "json" and output is not None:
@@ -188,6 +191,8 @@ def tasks(unit_name, with_name, include_collective, jurisdiction, year, due_by, 
     if undated is not None:
         dated = sum(1 for row in undated if row.get("deadline"))
         click.echo(f"none of its {len(undated)} tasks is due by then; {dated} of them give a dated deadline", err=True)
+    for note in notes:
+        click.echo(note, err=True)
 
 
 @main.command()
@@ -285,10 +290,10 @@ def eval_command(gold_file, graph_dir, as_json):
 @graph_option
 @click.option("--year", type=int, default=None, help="Only this year (default: every year with a target and a result).")
 @click.option("--jurisdiction", default=None, metavar="NAME",
-              help="Only this city or district: 武汉市, or 武昌区 for 武汉市武昌区 (default: every one).")
+              help="Only this city or district: 武汉市 (or 武汉), or 武昌区 for 武汉市武昌区 (default: every one).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array: indicator, year, jurisdiction, target_value, target_unit, comparator, "
-                   "actual_value, actual_unit, status, evidence.")
+                   "actual_value, actual_unit, status, evidence, owners.")
 def track(graph_dir, year, jurisdiction, as_json):
     """Check a year's promises against the results a later document reports.
 

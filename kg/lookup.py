@@ -16,12 +16,15 @@ import pyoxigraph as ox
 
 from .datafiles import query
 from .errors import GovkgError
+from .graph import jurisdiction_of_iri
 from .numerals import code_sort_key
 from .store import select
 
 
 class UnitNotFound(GovkgError):
-    pass
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []  # the graph's names closest to the one asked for
 
 
 def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
@@ -38,18 +41,14 @@ def unit_tasks(store: ox.Store, name: str, with_name: str | None = None,
     many cities or years one name (市经信局) names a unit in each. ``due_by`` keeps the tasks
     whose deadline (its last day) falls on or before that day.
     """
-    try:
-        rows = _task_rows(store, name, include_collective)
-    except UnitNotFound:
-        qualified = split_qualified(store, name) if jurisdiction is None else None
-        if qualified is None:
-            raise
-        jurisdiction, name = qualified  # 合肥市发改委: 合肥市's 市发改委
-        rows = _task_rows(store, name, include_collective)
-    rows = _in_plans(rows, name, jurisdiction, year)
+    if jurisdiction is not None:
+        jurisdiction = jurisdiction_named(jurisdiction, _places(store))  # 咸宁: 咸宁市
+    name, jurisdiction = resolve_unit(store, name, jurisdiction)  # 合肥市发改委: 合肥市's 市发改委
+    rows = _in_plans(_task_rows(store, name, include_collective), name, jurisdiction, year)
     if due_by is not None:
         rows = [row for row in rows if row.get("deadline") and row["deadline"] <= due_by.isoformat()]
     if with_name is not None:
+        with_name, _ = resolve_unit(store, with_name, jurisdiction)
         partner = {row["task"] for row in _task_rows(store, with_name, include_collective)}
         rows = [row for row in rows if row["task"] in partner]
     targets = defaultdict(list)
@@ -122,8 +121,6 @@ def jurisdictions_of(rows: list[dict]) -> list[str]:
 
 def _task_rows(store, name: str, include_collective: bool) -> list[dict]:
     rows = select(store, query("unit_tasks"), {"name": name})
-    if not rows and not _known(store, name):
-        raise UnitNotFound(_not_found_message(store, name))
     if include_collective:
         direct = {r["task"] for r in rows}
         rows += [r for r in select(store, query("unit_tasks_via_collective"), {"name": name})
@@ -155,23 +152,111 @@ def _unit_labels(store, graphs) -> dict[str, str]:
     return labels
 
 
-def split_qualified(store, name: str) -> tuple[str, str] | None:
+def typed_name(name: str) -> str:
+    """A name as a user typed or pasted it, normalised as documents are (kg/read.py): full-width
+    forms to ASCII, spaces between Chinese characters gone.
+
+    >>> typed_name(" 各县（市、区）人民政府 "), typed_name("市 发改委")
+    ('各县(市、区)人民政府', '市发改委')
+    """
+    from .read import normalise
+
+    return normalise(name)[0].strip()
+
+
+def resolve_unit(store, name: str, jurisdiction: str | None = None) -> tuple[str, str | None]:
+    """(the name the graph knows a unit by, its jurisdiction) for a name as a user types it: the name
+    itself, normalised as documents are (各县（市、区）人民政府); another of the names every city gives
+    one department (市发展和改革委员会 is 市发改委: kg/data/unit_name_variants.tsv, as the build resolves
+    them); or either qualified by a jurisdiction of the graph's plans (合肥市发改委, 咸宁市发展和改革委员会,
+    市财政局（南昌市）).  The jurisdiction is the one given, else the one the name names (None when it
+    names none).  :class:`UnitNotFound`, with suggestions, when the graph knows no such unit."""
+    typed = typed_name(name)
+    if typed and select(store, query("unit_named"), {"name": typed}):
+        return typed, jurisdiction
+    names = _names(store)
+    known = next((candidate for candidate in _variants(typed) if candidate in names), None)
+    if known:
+        return known, jurisdiction
+    qualified = split_qualified(store, typed, names)
+    if qualified and jurisdiction in (None, qualified[0]):
+        return qualified[1], qualified[0]
+    raise UnitNotFound(_not_found_message(store, name, names), _suggestions(name, names))
+
+
+def _variants(name: str) -> list[str]:
+    """The names of the department ``name`` is one of the names of, in any city (the resolver's
+    table, kg/data/unit_name_variants.tsv): its canonical name first; [] for a name it does not hold."""
+    from .resolve import load_gazetteer
+
+    variants = load_gazetteer().variants
+    canonical = variants.get(name)
+    if canonical is None:
+        return []
+    return [canonical] + sorted(other for other, key in variants.items() if key == canonical and other != canonical)
+
+
+def _names(store) -> set[str]:
+    return {row["label"] for row in select(store, query("unit_names"))}
+
+
+def _places(store) -> set[str]:
+    """The jurisdictions of the graph's plans."""
+    return {document["jurisdiction"] for document in _documents(store).values() if document["jurisdiction"]}
+
+
+def jurisdiction_named(name: str, places) -> str:
+    """The jurisdiction of ``places`` a user means by ``name``: the one called so, or the one that ends
+    so (武昌区 for 武汉市武昌区; ``name`` when several do), else the one jurisdiction that is ``name`` and a level word
+    (咸宁 is 咸宁市, 咸安 咸宁市咸安区); ``name`` when none is; an error when several are.
+
+    >>> jurisdiction_named("咸宁", {"咸宁市", "咸宁市咸安区"}), jurisdiction_named("咸安", {"咸宁市", "咸宁市咸安区"})
+    ('咸宁市', '咸宁市咸安区')
+    >>> jurisdiction_named("武昌区", {"武汉市", "武汉市武昌区"}), jurisdiction_named("安", {"咸宁市咸安区"})
+    ('武汉市武昌区', '安')
+    """
+    name = typed_name(name)
+    if not name or name in places:
+        return name
+    words = _level_words()
+    ending = [place for place in places if place.endswith(name) and _at_boundary(place[:-len(name)], words)]
+    if ending:
+        return ending[0] if len(ending) == 1 else name
+    named = sorted(place for place in places
+                   if any(place.endswith(name + word) and _at_boundary(place[:len(place) - len(name + word)], words)
+                          for word in words))
+    if len(named) > 1:
+        raise GovkgError(f"{name!r} names {len(named)} jurisdictions in the graph ({', '.join(named)}); give one")
+    return named[0] if named else name
+
+
+def _at_boundary(before: str, words: list[str]) -> bool:
+    """Does a name start after ``before``: at the start, or after a jurisdiction's level word (咸宁市|咸安区)?"""
+    return not before or any(before.endswith(word) for word in words)
+
+
+def split_qualified(store, name: str, names: set[str] | None = None) -> tuple[str, str] | None:
     """(jurisdiction, the unit's own name) of a name qualified by a jurisdiction of the graph's plans
     that no unit is called by itself: 合肥市发改委 (or 市发改委（合肥市）, as the network page shows it) is
-    合肥市's 市发改委 (the gazetteer's cities' full names are aliases already)."""
-    names = {row["label"] for row in select(store, query("unit_names"))}
-    places = {document["jurisdiction"] for document in _documents(store).values() if document["jurisdiction"]}
+    合肥市's 市发改委 (the gazetteer's cities' full names are aliases already), and 咸宁市发展和改革委员会
+    咸宁市's 市发改委 (the names every city gives one department, as the build resolves them)."""
+    names = _names(store) if names is None else names
+    places = _places(store)
+
+    def known(local: str) -> str | None:
+        return next((candidate for candidate in [local, *_variants(local)] if candidate in names), None)
+
     # 市财政局（南昌市）: the name as the collaboration page and units.csv show a unit whose name several share
     shown = re.fullmatch(r"(.+?)\s*[(（]([^()（）]+)[)）]", name)
-    if shown and shown.group(2) in places and shown.group(1) in names:
-        return shown.group(2), shown.group(1)
+    if shown and shown.group(2) in places and known(shown.group(1)):
+        return shown.group(2), known(shown.group(1))
     for place in sorted(places, key=len, reverse=True):
         if not name.startswith(place) or len(name) <= len(place) + 1:
             continue
         rest = name[len(place):]
         # the level its units start with (自治区发改委, 市发改委, 区发改局), or none (a zone's 招商局)
         level = next((word for word in _level_words() if place.endswith(word)), place[-1])
-        local = next((local for local in (level + rest, place[-1] + rest, rest) if local in names), None)
+        local = next((known(local) for local in (level + rest, place[-1] + rest, rest) if known(local)), None)
         if local:
             return place, local
     return None
@@ -186,13 +271,12 @@ def _level_words() -> list[str]:
                   key=len, reverse=True)
 
 
-def _known(store, name: str) -> bool:
-    return any(row["label"] == name for row in select(store, query("unit_names")))
+def _suggestions(name: str, names: set[str]) -> list[str]:
+    return difflib.get_close_matches(name, sorted(names), n=5, cutoff=0.5)
 
 
-def _not_found_message(store, name: str) -> str:
-    labels = sorted({row["label"] for row in select(store, query("unit_names"))})
-    close = difflib.get_close_matches(name, labels, n=5, cutoff=0.5)
+def _not_found_message(store, name: str, names: set[str] | None = None) -> str:
+    close = _suggestions(name, _names(store) if names is None else names)
     hint = f"; did you mean {', '.join(close)}?" if close else " (see `kg analyze` for the units in the graph)"
     return f"no unit named {name!r} in the graph{hint}"
 
@@ -205,3 +289,71 @@ def _number(text: str):
 def _target_index(iri: str) -> int:
     tail = iri.rsplit("/", 1)[-1]
     return int(tail) if tail.isdigit() else 0
+
+
+def unit_notes(store: ox.Store, name: str, rows: list[dict], include_collective: bool = False,
+               jurisdiction: str | None = None, year: int | None = None) -> list[str]:
+    """One-line notes on what :func:`unit_tasks` ``rows`` for ``name`` leave out, for standard error:
+    the unit owns nothing but is housed in another that does (市能源局 in 市发改委); or, asked with
+    ``include_collective``, the tasks of collectives of a district government's jurisdiction whose
+    members the plan does not list (各县市区人民政府), which it may or may not carry."""
+    if jurisdiction is not None:
+        jurisdiction = jurisdiction_named(jurisdiction, _places(store))
+    name, jurisdiction = resolve_unit(store, name, jurisdiction)
+    notes = []
+    if not rows:
+        notes += _hosted_notes(store, name, jurisdiction, year)
+    if include_collective:
+        notes += _unlisted_collective_notes(store, name, jurisdiction, year)
+    return notes
+
+
+def _hosted_notes(store, name: str, jurisdiction: str | None, year: int | None) -> list[str]:
+    """市能源局 is housed in 市发改委, which owns its tasks: when the unit itself owns none."""
+    try:
+        if _in_plans(_task_rows(store, name, False), name, jurisdiction, year):
+            return []  # it owns tasks: the other options left them out
+    except UnitNotFound:
+        return []
+    notes = []
+    for host in select(store, query("unit_hosts"), {"name": name}):
+        if jurisdiction is not None and host["jurisdiction"] != jurisdiction:
+            continue
+        try:
+            owned = unit_tasks(store, host["hostLabel"], jurisdiction=host["jurisdiction"], year=year)
+        except UnitNotFound:
+            continue
+        if owned:
+            leads = sum(1 for row in owned if row["role"] == "lead")
+            several = host["jurisdiction"] and jurisdiction is None and len(_places(store)) > 1
+            where = f" --in {host['jurisdiction']}" if several else ""
+            notes.append(f"{name} owns no task but is housed in {host['hostLabel']}, which owns {len(owned)} "
+                         f"task{'' if len(owned) == 1 else 's'} ({leads} as lead): try --unit {host['hostLabel']}{where}")
+    return notes
+
+
+def _unlisted_collective_notes(store, name: str, jurisdiction: str | None, year: int | None) -> list[str]:
+    """The tasks of collectives of a district government's jurisdiction that list no members
+    (各县市区人民政府, kg/data/lookup.yaml), counted, never made the government's."""
+    from .datafiles import read_yaml
+
+    pattern = re.compile(read_yaml("lookup.yaml")["district_collectives"])
+    documents = _documents(store)
+    counts: dict[str, set] = defaultdict(set)
+    places = set()
+    for unit in sorted({row["unit"] for row in select(store, query("unit_named"), {"name": name})}):
+        place = jurisdiction_of_iri(unit)
+        if not place or (jurisdiction is not None and place != jurisdiction):
+            continue
+        for row in select(store, query("unlisted_collective_tasks"), {"unit": ox.NamedNode(unit), "jurisdiction": place}):
+            document = documents.get(row["g"], {})
+            if pattern.search(row["collectiveLabel"]) and (year is None or str(year) in document.get("years", ())):
+                counts[row["collectiveLabel"]].add(row["task"])
+                places.add(place)
+    if not counts:
+        return []
+    total = len(set().union(*counts.values()))
+    listed = ", ".join(f"{label} ({len(tasks)})" for label, tasks in sorted(counts.items(), key=lambda i: (-len(i[1]), i[0])))
+    return [f"{total} more task{' belongs' if total == 1 else 's belong'} to collectives of {'、'.join(sorted(places))} "
+            f"whose members the documents do not list ({listed}): whether {name} carries "
+            f"{'it' if total == 1 else 'them'}, the graph cannot say"]

@@ -76,7 +76,7 @@ from . import __version__
 from .network import canonical_type, load_query, local_name, natural_key, unit_type_labels
 from .errors import UsageError
 from .graph import jurisdiction_of_iri
-from .lookup import split_qualified
+from .lookup import UnitNotFound, resolve_unit
 from .ns import PREFIXES
 from .publish.network_page import PAGE_NAME, TEMPLATES, script_json
 from .store import is_update, open_store, select
@@ -421,11 +421,14 @@ class Explorer:
             except ValueError:
                 raise HTTPError(400, f"not an IRI: {iri!r}") from None
         elif name:
-            found = select(self.store, load_query("unit_by_name"), {"name": name.strip()})
-            qualified = None if found else split_qualified(self.store, name.strip())
-            if qualified:  # 市财政局（南昌市）, 南昌市市财政局: the unit of that name in that jurisdiction
-                found = [row for row in select(self.store, load_query("unit_by_name"), {"name": qualified[1]})
-                         if jurisdiction_of_iri(row["unit"]) == qualified[0]]
+            # as kg tasks finds it: 市发展和改革委员会 (市发改委), 各县（市、区）人民政府, 市财政局（南昌市）
+            try:
+                known, place = resolve_unit(self.store, name)
+            except UnitNotFound as exc:  # with the suggestions kg tasks gives
+                hint = f"; did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+                raise HTTPError(404, f"no unit named {name!r}{hint}") from None
+            found = [row for row in select(self.store, load_query("unit_by_name"), {"name": known})
+                     if place is None or jurisdiction_of_iri(row["unit"]) == place]
             if not found:
                 raise HTTPError(404, f"no unit named {name!r}")
             node = pyoxigraph.NamedNode(found[0]["unit"])
@@ -624,7 +627,11 @@ class Handler(BaseHTTPRequestHandler):
     def _url(self):
         if len(self.path) > self.explorer.max_body:
             raise HTTPError(414, f"request URI longer than {self.explorer.max_body} bytes")
-        parts = urlsplit(self.path)
+        try:  # http.server reads the request line as Latin-1: a name sent as raw UTF-8 comes back whole
+            path = self.path.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            raise HTTPError(400, "the address is neither ASCII nor UTF-8") from None
+        parts = urlsplit(path)
         try:
             params = parse_qs(parts.query, keep_blank_values=True, strict_parsing=False, max_num_fields=100)
         except ValueError as exc:

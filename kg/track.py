@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from .datafiles import query
 from .graph import literal
 from .indicators import base_unit, indicator_name, is_rate, lower_is_better, rules
+from .lookup import jurisdiction_named
 from .store import select, select_with_values
 
 KEYS = ("indicator", "year", "jurisdiction", "target_value", "target_unit", "comparator", "actual_value", "actual_unit",
@@ -96,6 +97,9 @@ def _facts(store: ox.Store, year: int | None, jurisdiction: str | None) -> list[
     """The commitments and results that can make a row, each with its quantity, passage, file and
     jurisdiction (the rows of the one-step query these two steps replace)."""
     documents = {row["doc"]: row for row in select(store, query("track_documents"))}
+    if jurisdiction:  # 咸宁: the graph's one 咸宁市
+        jurisdiction = jurisdiction_named(jurisdiction, {row["jurisdiction"] for row in documents.values()
+                                                         if row["jurisdiction"]})
     bindings = {"year": literal(year, "integer")} if year is not None else None  # asked of the store, not filtered here
     kinds: dict[tuple, set] = defaultdict(set)
     candidates = []
@@ -194,7 +198,8 @@ def track(store: ox.Store, year: int | None = None, jurisdiction: str | None = N
     another.
 
     Rows are sorted by year, jurisdiction, then indicator.  ``jurisdiction`` keeps one city
-    or district: its full name (武汉市武昌区) or its end (武昌区).  When several documents promise the
+    or district: its full name (武汉市武昌区), its end (武昌区), or its name without its level word when
+    that names one jurisdiction of the graph (咸宁 for 咸宁市).  When several documents promise the
     same indicator for the year, the main target (主要预期目标) comes first, then
     the first in file order; results from other documents that disagree make the
     status unclear.

@@ -66,9 +66,13 @@ def test_collective_responsibility_only_when_asked(runner, out):
 
 
 def test_unknown_unit_is_a_clear_error(runner, out):
-    result = runner.invoke(main, ["tasks", "--unit", "市经信委", "--graph", out])
+    result = runner.invoke(main, ["tasks", "--unit", "市经信处", "--graph", out])
     assert result.exit_code == 1
-    assert "no unit named '市经信委'" in result.output and "市经信局" in result.output
+    assert "no unit named '市经信处'" in result.output and "市经信局" in result.output
+    # 市经信委 is another name every city gives 市经信局 (kg/data/unit_name_variants.tsv): the build would make
+    # it that unit, and so does the lookup
+    result = runner.invoke(main, ["tasks", "--unit", "市经信委", "--graph", out, "--json"])
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 71
 
 
 def test_query_from_standard_input(runner, out):
@@ -344,3 +348,72 @@ def test_a_plan_naming_no_jurisdiction_is_noted_not_failed(runner, tmp_path):
     assert "plan.txt: note: no city, county or district named in its title or heading" in result.output
     report = json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))
     assert report["documents"][0]["notes"] and report["documents"][0]["problems"] == []
+
+
+@pytest.fixture(scope="module")
+def xianning(tmp_path_factory):
+    # a plan that writes 市发展改革委, 市住房城乡建设局, 各县（市、区）人民政府 (full-width), 市发展改革委（市能源局）
+    # (市能源局 housed in 市发改委) and two collectives of the district governments whose members it never lists
+    out_dir = tmp_path_factory.mktemp("xianning") / "out"
+    result = CliRunner().invoke(main, ["build", str(DATA / "plan_xianning_unit_names.txt"), "--out", str(out_dir),
+                                       "-q", "--no-network"])
+    assert result.exit_code == 0, result.output
+    return str(out_dir)
+
+
+@pytest.mark.parametrize("typed", ["市发展和改革委员会", "咸宁市发展和改革委员会", "市发展改革委员会", "市发展改革委", "市发改委",
+                                   "市发改委（咸宁市）"])
+def test_a_department_found_by_any_name_every_city_gives_it(runner, xianning, typed):
+    # the plan writes 市发展改革委; the user types another of its names (kg/data/unit_name_variants.tsv), with or
+    # without the city: the build's one unit 市发改委, not "no unit named …"
+    result = runner.invoke(main, ["tasks", "--unit", typed, "--graph", xianning, "--json"])
+    assert result.exit_code == 0, result.output
+    assert [(row["code"], row["role"], row["unit"]) for row in json.loads(result.stdout)] == [("一.1", "lead", "市发改委")]
+
+
+def test_a_department_typed_by_its_full_name_where_the_plan_writes_a_shorter_one(runner, xianning):
+    result = runner.invoke(main, ["tasks", "--unit", "市住房和城乡建设局", "--graph", xianning, "--json"])
+    assert [row["code"] for row in json.loads(result.stdout)] == ["一.2", "一.3"]
+
+
+def test_a_name_pasted_with_full_width_brackets_and_a_city_without_its_level_word(runner, xianning):
+    result = runner.invoke(main, ["tasks", "--unit", "各县（市、区）人民政府", "--in", "咸宁", "--graph", xianning, "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(row["code"], row["unit"], row["jurisdiction"]) for row in rows] == [("一.1", "各县(市、区)人民政府", "咸宁市")]
+
+
+def test_a_misspelled_name_is_still_not_found_with_suggestions(runner, xianning):
+    result = runner.invoke(main, ["tasks", "--unit", "市发改x", "--graph", xianning])
+    assert result.exit_code == 1 and "no unit named '市发改x' in the graph; did you mean 市发改委" in result.output
+
+
+def test_a_unit_that_owns_nothing_names_the_unit_it_is_housed_in(runner, xianning):
+    result = runner.invoke(main, ["tasks", "--unit", "市能源局", "--graph", xianning])
+    assert result.exit_code == 0
+    assert result.stderr.strip() == "市能源局 owns no task but is housed in 市发改委, which owns 1 task (1 as lead): try --unit 市发改委"
+    assert runner.invoke(main, ["tasks", "--unit", "市发改委", "--graph", xianning]).stderr == ""
+
+
+def test_collectives_whose_members_no_document_lists_are_counted_never_assigned(runner, xianning):
+    # 咸安区人民政府 co-owns 一.3 itself; 各县市区人民政府 (一.2, 一.4) and 各县(市、区)人民政府 (一.1) list no members, so
+    # whether it carries those the graph cannot say: a note, and no row
+    result = runner.invoke(main, ["tasks", "--unit", "咸安区人民政府", "--include-collective", "--graph", xianning, "--json"])
+    assert [row["code"] for row in json.loads(result.stdout)] == ["一.3"]
+    assert result.stderr.strip() == ("3 more tasks belong to collectives of 咸宁市 whose members the documents do not list "
+                                     "(各县市区人民政府 (2), 各县(市、区)人民政府 (1)): whether 咸安区人民政府 carries them, "
+                                     "the graph cannot say")
+    assert runner.invoke(main, ["tasks", "--unit", "咸安区人民政府", "--graph", xianning]).stderr == ""
+
+
+def test_collectives_with_their_members_make_no_note(runner, out):
+    result = runner.invoke(main, ["tasks", "--unit", "武昌区人民政府", "--include-collective", "--graph", out, "--json"])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_track_help_lists_every_key_of_its_json_output(runner):
+    from kg.track import KEYS
+
+    help_text = " ".join(runner.invoke(main, ["track", "--help"]).output.split())
+    listed = help_text.split("Print a JSON array:")[1].split(".")[0]
+    assert [key.strip() for key in listed.split(",")] == list(KEYS)

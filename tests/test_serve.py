@@ -353,3 +353,17 @@ def test_a_port_in_use_is_named_as_the_reason(graph_dir, server):
 def test_a_unit_asked_for_by_a_malformed_iri_is_a_bad_request(server):
     status, _, body = request(server.url + "/api/unit?iri=" + urllib.parse.quote("foo bar"))
     assert status == 400 and "not an IRI" in body.decode("utf-8")
+
+
+def test_a_unit_asked_for_in_raw_utf8_by_another_of_its_names_or_misspelled(server):
+    # curl sends 市发改委 as raw UTF-8 bytes, which http.server reads as Latin-1: the name comes back whole
+    reply = raw(server, "GET /api/unit?name=市发改委 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                .encode("utf-8")).decode("utf-8")
+    assert reply.startswith("HTTP/1.0 200") or reply.startswith("HTTP/1.1 200"), reply[:200]
+    assert json.loads(reply.split("\r\n\r\n", 1)[1])["unit"]["label"] == "市发改委"
+    # 市发展和改革委员会 is one of the names every city gives 市发改委 (kg/data/unit_name_variants.tsv)
+    status, _, body = request(server.url + "/api/unit?" + urllib.parse.urlencode({"name": "市发展和改革委员会"}))
+    assert status == 200 and json.loads(body)["unit"]["prefLabel"] == "市发改委"
+    # a misspelled name: the suggestions kg tasks gives
+    status, _, body = request(server.url + "/api/unit?" + urllib.parse.urlencode({"name": "市发改x"}))
+    assert status == 404 and "no unit named '市发改x'; did you mean 市发改委" in body.decode("utf-8")

@@ -315,3 +315,13 @@ def test_a_change_is_judged_by_the_figure_it_changes_to():
         (Decimal(62), Decimal("61.2"), "%"), (Decimal(200), Decimal(180), "元"), (Decimal(280), Decimal(320), "项")]
     values = {Decimal(r["value"]) for r in select(store, "SELECT ?value WHERE { ?c a gk:Commitment ; gk:hasTarget [ gk:value ?value ] }")}
     assert not values & {Decimal(180), Decimal(320), Decimal("61.2")}
+
+
+def test_a_jurisdiction_named_without_its_level_word():
+    # 江城 is the graph's one 江城市 (not 江城市青山区), 青山 its 青山区: as with the full names
+    store = store_of("report_2030.txt", "report_2031.txt", "district_report_qingshan_2030.txt",
+                     "district_report_qingshan_2031.txt")
+    assert {r["jurisdiction"] for r in track(store, 2030, "江城")} == {"江城市"}
+    assert {r["jurisdiction"] for r in track(store, 2030, "青山")} == {"江城市青山区"}
+    assert track(store, 2030, "江城") == track(store, 2030, "江城市")
+    assert track(store, 2030, "城") == []  # not a name: part of one
