@@ -37,6 +37,7 @@ def _governments(city: str) -> dict[str, dict]:
             if row.get("government") and (not city or row.get("jurisdiction", "") in ("", city))}
 
 
+@lru_cache(maxsize=4096)  # asked for every unit of every task: few names, many times
 def _district_governed(unit: str, city: str) -> dict | None:
     """The district row of the body ``unit`` names: the gazetteer's (武昌区人民政府, 东湖高新区管委会), or one
     it does not hold, named by its government (咸安区人民政府 -> 咸安区, 通城县人民政府 -> 通城县)."""
