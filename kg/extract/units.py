@@ -74,19 +74,25 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
 
+def _trailing_group(element: str, opens: str, closes: str) -> tuple[str, str] | None:
+    """``(before, inside)`` of the bracket group that closes ``element`` (nested groups kept inside), else None."""
+    if not element or element[-1] not in closes:
+        return None
+    depth = 0
+    for i in range(len(element) - 1, -1, -1):
+        if element[i] in closes:
+            depth += 1
+        elif element[i] in opens:
+            depth -= 1
+            if depth == 0:
+                return element[:i].strip(), element[i + 1:-1].strip()
+    return None
+
+
 def _split_bracket(element: str) -> tuple[str, str | None]:
     """``X〈Y〉`` -> (X, Y); an element without a trailing bracket -> (element, None)."""
     element = element.strip()
-    if element and element[-1] in "〉>":
-        depth = 0
-        for i in range(len(element) - 1, -1, -1):
-            if element[i] in "〉>":
-                depth += 1
-            elif element[i] in "〈<":
-                depth -= 1
-                if depth == 0:
-                    return element[:i].strip(), element[i + 1:-1].strip()
-    return element, None
+    return _trailing_group(element, "〈<", "〉>") or (element, None)
 
 
 def _split_note(element: str) -> tuple[str, str | None]:
@@ -96,18 +102,10 @@ def _split_note(element: str) -> tuple[str, str | None]:
     (('市公安局', '交管局'), ('中国(湖北)自由贸易试验区武汉片区管委会', None))
     """
     element = element.strip()
-    if not element.endswith((")", "）")):
+    group = _trailing_group(element, "(（", ")）")
+    if group is None or not looks_like_unit(clean_name(group[0])):
         return element, None
-    depth = 0
-    for i in range(len(element) - 1, -1, -1):
-        if element[i] in ")）":
-            depth += 1
-        elif element[i] in "(（":
-            depth -= 1
-            if depth == 0:
-                name = element[:i].strip()
-                return (name, element[i + 1:-1].strip()) if looks_like_unit(clean_name(name)) else (element, None)
-    return element, None
+    return group
 
 
 def _names_one_unit(name: str) -> bool:
