@@ -294,18 +294,28 @@ def eval_command(gold_file, graph_dir, as_json):
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array: indicator, year, jurisdiction, target_value, target_unit, comparator, "
                    "actual_value, actual_unit, status, evidence, owners.")
-def track(graph_dir, year, jurisdiction, as_json):
+@click.option("--unanswered", is_flag=True,
+              help="List instead the year's promises for which no result of their indicator is found, though a "
+                   "later document reports results for that year and jurisdiction (status: no result).")
+def track(graph_dir, year, jurisdiction, as_json, unanswered):
     """Check a year's promises against the results a later document reports.
 
     One row per indicator with a target for the year in one document and a result
     in another of the same jurisdiction (a district's report is checked against the
     district's, never its city's); status is met, missed or unclear (rules in the README).
-    Example: `kg track --year 2024`.
+    With --unanswered, the promises the review of their year reports nothing for.
+    Example: `kg track --year 2024`, `kg track --year 2024 --unanswered`.
     """
-    from .console import print_track, working
+    from .console import print_track, print_unanswered, working
     from .store import open_store
     from .track import track as run_track
+    from .track import unanswered as run_unanswered
 
+    if unanswered:
+        with working("reading promises and results …"):
+            rows = run_unanswered(open_store(graph_dir), year, jurisdiction)
+        print_unanswered(rows, as_json)
+        return
     with working("reading promises and results …"):
         store = open_store(graph_dir)
         rows = run_track(store, year, jurisdiction)

@@ -339,6 +339,28 @@ def print_track(rows: list[dict], as_json: bool = False, held: list[tuple] = ())
 
 
 
+def print_unanswered(rows: list[dict], as_json: bool = False) -> None:
+    """The promises no result answers (:func:`kg.track.unanswered`), as a table or a JSON array."""
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        stdout.print("every promise of a reviewed year and jurisdiction has a result of its indicator in the graph")
+        return
+    table = Table(title="promises no result answers")
+    for column in ("year", "jurisdiction", "indicator", "target", "target from", "lead units (plan task)"):
+        table.add_column(column)
+    for row in rows:
+        [target] = row["evidence"]
+        table.add_row(str(row["year"]), Text(row["jurisdiction"] or "-"), Text(row["indicator"]),
+                      Text(written_target(f"{row['target_value']}{row['target_unit']}", row["comparator"])),
+                      f"{target['document']}:{target['line']}",
+                      Text("; ".join(f"{'、'.join(task['leads'])} ({task['code']})" for task in row["owners"]) or "-"))
+    stdout.print(table)
+    stdout.print(f"{len(rows)} promise(s) with no result of their indicator in the review of their year "
+                 "(a result worded otherwise is not matched: read the review before calling one missed)")
+
+
 def print_coverage(entries: list[dict], as_json: bool = False) -> None:
     """Per plan: how many tasks the report states, where the report ends, the gaps both ways."""
     if as_json:

@@ -93,9 +93,11 @@ def _order(row: dict):
 FACTS_PER_QUERY = 2000  # facts (and passages) named in one VALUES block of track_facts.rq (track_owners.rq)
 
 
-def _facts(store: ox.Store, year: int | None, jurisdiction: str | None) -> list[dict]:
+def _facts(store: ox.Store, year: int | None, jurisdiction: str | None, unanswered: bool = False) -> list[dict]:
     """The commitments and results that can make a row, each with its quantity, passage, file and
-    jurisdiction (the rows of the one-step query these two steps replace)."""
+    jurisdiction (the rows of the one-step query these two steps replace); with ``unanswered``, the
+    commitments no result of their indicator answers though a result of their year and jurisdiction
+    is in the graph (a later document reviews that year, and is silent on this promise)."""
     documents = {row["doc"]: row for row in select(store, query("track_documents"))}
     if jurisdiction:  # 咸宁: the graph's one 咸宁市
         jurisdiction = jurisdiction_named(jurisdiction, {row["jurisdiction"] for row in documents.values()
@@ -114,8 +116,13 @@ def _facts(store: ox.Store, year: int | None, jurisdiction: str | None) -> list[
     _mirror_falls(candidates)
     for row in candidates:
         kinds[(row["year"], row["jurisdiction"], row["indicator"])].add(row["kind"])
-    kept = {row["fact"]: row for row in candidates
-            if len(kinds[(row["year"], row["jurisdiction"], row["indicator"])]) == 2}
+    if unanswered:
+        reviewed = {(row["year"], row["jurisdiction"]) for row in candidates if row["kind"] == "result"}
+        kept = {row["fact"]: row for row in candidates if (row["year"], row["jurisdiction"]) in reviewed
+                and kinds[(row["year"], row["jurisdiction"], row["indicator"])] == {"commitment"}}
+    else:
+        kept = {row["fact"]: row for row in candidates
+                if len(kinds[(row["year"], row["jurisdiction"], row["indicator"])]) == 2}
     return [{**kept[row["fact"]], **row}
             for row in select_with_values(store, query("track_facts"), "fact", kept, per_query=FACTS_PER_QUERY)]
 
@@ -238,6 +245,27 @@ def track(store: ox.Store, year: int | None = None, jurisdiction: str | None = N
             "actual_unit": actual["unit"],
             "status": status,
             "evidence": [_evidence(target, "target"), _evidence(actual, "actual")],
+        })
+    _owners(store, rows)
+    return rows
+
+
+def unanswered(store: ox.Store, year: int | None = None, jurisdiction: str | None = None) -> list[dict]:
+    """The promises of a year that no result answers, though a later document reports results for that
+    year and jurisdiction: what a report passed over in silence.  Rows as :func:`track`'s, with
+    ``status`` "no result", no actual value and the target's evidence alone; sorted by year,
+    jurisdiction, then indicator, one row per indicator (its main target first, as in :func:`track`)."""
+    commitments: dict[tuple, list] = defaultdict(list)
+    for row in _facts(store, year, jurisdiction, unanswered=True):
+        commitments[(int(row["year"]), row["jurisdiction"] or "", row["indicator"])].append(row)
+    rows = []
+    for key in sorted(commitments):
+        target = sorted(commitments[key], key=_order)[0]
+        rows.append({
+            "indicator": key[2], "year": key[0], "jurisdiction": key[1],
+            "target_value": _number(target["value"]), "target_unit": target["unit"],
+            "comparator": target.get("comparator") or "", "actual_value": None, "actual_unit": "",
+            "status": "no result", "evidence": [_evidence(target, "target")],
         })
     _owners(store, rows)
     return rows

@@ -325,3 +325,22 @@ def test_a_jurisdiction_named_without_its_level_word():
     assert {r["jurisdiction"] for r in track(store, 2030, "青山")} == {"江城市青山区"}
     assert track(store, 2030, "江城") == track(store, 2030, "江城市")
     assert track(store, 2030, "城") == []  # not a name: part of one
+
+
+def test_promises_the_review_of_their_year_passes_over(tmp_path):
+    # 江城市's 2031 report reviews 2030 and says nothing of 压减一般性支出 or of 新开工 (it reports 新投产, another
+    # indicator): those two 2030 promises are unanswered; the 2031 promises, reviewed by no document yet, are not
+    from kg.track import unanswered
+
+    rows = unanswered(store_of("report_2030.txt", "report_2031.txt"))
+    assert [(r["year"], r["indicator"], r["target_value"], r["target_unit"], r["status"]) for r in rows] == [
+        (2030, "压减一般性支出", 10, "%", "no result"), (2030, "新开工亿元以上项目", 500, "个", "no result")]
+    assert all(tuple(row) == KEYS and row["actual_value"] is None for row in rows)
+    assert [e["role"] for e in rows[0]["evidence"]] == ["target"] and "压减一般性支出" in rows[0]["evidence"][0]["text"]
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(DATA / "report_2030.txt"), str(DATA / "report_2031.txt"), "--out", str(out),
+                                "-q", "--no-network"]).exit_code == 0
+    printed = runner.invoke(main, ["track", "--graph", str(out), "--unanswered"]).output
+    assert "压减一般性支出" in printed and "2 promise(s) with no result of their indicator" in printed
+    assert "地区生产总值增长" not in printed  # answered (missed), so in kg track's rows, not here
