@@ -35,7 +35,14 @@ class Gazetteer:
         if key:
             return key
         # a name the gazetteer does not hold: the names every city gives one department
-        return self.variants.get(name) or (local and self.variants.get(local)) or None
+        found = self.variants.get(name) or (local and self.variants.get(local))
+        if found:
+            return found
+        # 各县(市、区)人民政府 is 各县市区人民政府, 各区(市)县政府 各区市县政府: in a collective's name, levels in
+        # brackets are more of its levels
+        levels = _LEVEL_LIST.sub(lambda m: m.group(1).replace("、", "").replace(",", ""), name) \
+            if name.startswith("各") else name
+        return self.canonical(levels, jurisdiction) or levels if levels != name else None
 
     def unit_type(self, name: str) -> str:
         for type_name, pattern in self.type_patterns:
@@ -62,6 +69,10 @@ def load_gazetteer() -> Gazetteer:
         for name in [row["name"]] + [v for v in (row["variants"] or "").split("|") if v]:
             variants[name] = row["name"]
     return Gazetteer(rows_by_key, index, types, collectives, variants)
+
+
+# levels in brackets in a collective's name: 各县(市、区), 各区(市)县, 各区县(市)
+_LEVEL_LIST = re.compile(r"(?<=[县市区旗州盟])\(((?:[市县区旗州盟][、,]?)+)\)")
 
 
 @dataclass

@@ -72,7 +72,7 @@ def test_unit_types_of_units_no_gazetteer_holds(tmp_path):
     types = {r["name"]: r["type"].rsplit("#", 1)[-1] for r in rows}
     assert types["锦江区政府"] == "DistrictGovernment"
     assert types["市交通运输局"] == "GovernmentDepartment"
-    assert types["各区(市)县政府"] == "CollectiveType"
+    assert types["各区市县政府"] == "CollectiveType"
 
 
 def test_inline_roles_with_full_width_punctuation(tmp_path):
@@ -80,7 +80,7 @@ def test_inline_roles_with_full_width_punctuation(tmp_path):
     assert result.exit_code == 0
     assert owners(store, "一.一") == [("co", "市统计局"), ("lead", "市发改委")]
     assert owners(store, "一.二") == [("lead", "市商务局")]
-    assert owners(store, "二.1") == [("co", "各区县(市)人民政府"), ("lead", "市住建局"), ("lead", "市发改委")]
+    assert owners(store, "二.1") == [("co", "各区县市人民政府"), ("lead", "市住建局"), ("lead", "市发改委")]
     assert owners(store, "二.2") == [("co", "市科技局"), ("co", "市财政局"), ("lead", "湘江新区管委会")]
 
 
@@ -152,7 +152,7 @@ def test_a_unit_marked_lead_in_brackets_leads(tmp_path):
     assert result.exit_code == 0 and result.conforms
     assert result.documents[0].counts["tasks"] == 5 and result.documents[0].problems == []
     # the clause wraps onto the next line: its last unit is still read
-    assert owners(store, "一.1") == [("co", "各县(市)区政府"), ("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市发改委")]
+    assert owners(store, "一.1") == [("co", "各县市区政府"), ("co", "市自然资源和规划局"), ("co", "市财政局"), ("lead", "市发改委")]
     assert owners(store, "二.3") == [("co", "市税务局"), ("co", "市经信局"), ("lead", "市科技局")]
     # "(并列牵头)" closes a run joined by 、: both lead
     assert owners(store, "二.4") == [("co", "市财政局"), ("lead", "市教育局"), ("lead", "市科技局")]
@@ -461,7 +461,7 @@ def test_short_labels_other_brackets_and_a_clause_in_lenticular_brackets(tmp_pat
     assert owners(store, "一.1") == [("co", "市统计局"), ("lead", "市发改委")]
     assert owners(store, "一.2") == [("co", "市科技局"), ("lead", "市工信局")]
     assert owners(store, "一.3") == [("co", "市投促中心"), ("lead", "市商务局")]
-    assert owners(store, "一.4") == [("co", "各县(市、区)人民政府"), ("lead", "市人社局")]
+    assert owners(store, "一.4") == [("co", "各县市区人民政府"), ("lead", "市人社局")]
     assert owners(store, "一.6") == [("co", "市通信管理办"), ("lead", "市工信局")]
 
 
@@ -994,7 +994,7 @@ def test_cells_of_several_lines_and_numbers_in_brackets(tmp_path):
     # numbering in the 序号 cells is read
     result, store = build_clean(tmp_path, "plan_cell_line_breaks.xlsx", 4)
     assert owners(store, "一.1") == [("co", "市财政局"), ("co", "高新区管委会"), ("lead", "市住建局")]  # 市住房城乡建设局
-    assert owners(store, "二.2") == [("co", "各县(市、区)人民政府"), ("co", "市卫健委"), ("lead", "市民政局")]
+    assert owners(store, "二.2") == [("co", "各县市区人民政府"), ("co", "市卫健委"), ("lead", "市民政局")]
     result, store = build_clean(tmp_path / "docx", "plan_cell_paragraph_units.docx", 2)
     assert owners(store, "1") == [("co", "市财政局"), ("co", "高新区管委会"), ("lead", "市商务局")]
     result, store = build_clean(tmp_path / "numbered", "plan_numbered_cells.docx", 2)
@@ -1078,7 +1078,7 @@ def test_role_clauses_inside_an_item_and_units_in_charge_by_their_duties(tmp_pat
     # an item whose parts each name their units (…1200亿元(牵头单位:市发改委;责任单位:各县(市、区)人民政府);
     # …80亿元以上(牵头单位:市财政局…)): every part's units, not the last part's alone
     result, store = build_clean(tmp_path, "plan_clauses_inside_items.txt", 5)
-    assert owners(store, "一.1") == [("co", "各县(市、区)人民政府"), ("lead", "市发改委"), ("lead", "市财政局")]
+    assert owners(store, "一.1") == [("co", "各县市区人民政府"), ("lead", "市发改委"), ("lead", "市财政局")]
     # (市商务局、鄂州海关按职责分工负责) with no lead verb: both are in charge (a task, not left out)
     result, store = build_one(tmp_path / "notice", "plan_notice_responsible_verbs.txt")
     assert owners(store, "一.3") == [("lead", "市商务局"), ("lead", "鄂州海关")]
@@ -1130,7 +1130,7 @@ def test_dash_bullets_inside_an_item_are_its_text(tmp_path):
     from kg.store import select
 
     assert task_texts(store)["一.1"] == "实施重大项目攻坚行动:——新开工亿元以上项目300个;——完成固定资产投资增长8%。"
-    assert owners(store, "一.1") == [("co", "各县(市、区)人民政府"), ("co", "孝感高新区管委会"), ("lead", "市发改委")]
+    assert owners(store, "一.1") == [("co", "各县市区人民政府"), ("co", "孝感高新区管委会"), ("lead", "市发改委")]
     values = select(store, "SELECT ?v WHERE { ?t gk:code '一.1' ; gk:hasTarget ?q . ?q gk:value ?v }")
     assert sorted(float(r["v"]) for r in values) == [8.0, 300.0]
     assert not select(store, "SELECT ?t WHERE { ?t gk:subheading ?s }")
@@ -1169,7 +1169,7 @@ def test_an_indicator_table_whose_measures_have_a_column_of_their_own(name, expe
 def test_an_indicator_table_with_a_measure_column_builds_cleanly(tmp_path):
     result, store = build_clean(tmp_path, "plan_taizhou_indicator_measures.txt", 5)
     assert task_texts(store)["2"] == "城镇新增就业4.2万人"
-    assert owners(store, "2") == [("co", "各县(市、区)人民政府"), ("lead", "市人社局")]  # 市人力资源社会保障局
+    assert owners(store, "2") == [("co", "各县市区人民政府"), ("lead", "市人社局")]  # 市人力资源社会保障局
 
 
 def test_plan_tables_saved_as_csv_with_semicolons_or_tabs(tmp_path):

@@ -77,3 +77,16 @@ def test_name_variants_apply_in_a_city_and_a_district_the_gazetteer_does_not_hol
     assert city.resolve(UnitMention("市工业和信息化局")).key == "市工信局"  # not 市经信局: a city's own choice
     wuhan = UnitResolver("武汉市")
     assert wuhan.resolve(UnitMention("武汉市发展和改革委员会")).key == "市发改委"  # the gazetteer first
+
+
+def test_a_collective_written_with_its_levels_in_brackets_is_one_unit():
+    # 各县(市、区)人民政府 and 各县市区人民政府 in one plan: one collective, its load not split, both names kept
+    from kg.model import UnitMention
+    from kg.resolve import UnitResolver
+
+    resolver = UnitResolver("咸宁市")
+    first = resolver.resolve(UnitMention(name="各县(市、区)人民政府"))
+    second = resolver.resolve(UnitMention(name="各县市区人民政府"))
+    assert first is second and first.key == "各县市区人民政府"
+    assert first.labels == ["各县(市、区)人民政府", "各县市区人民政府"]
+    assert resolver.resolve(UnitMention(name="各区人民政府")).key == "各区人民政府"
