@@ -47,7 +47,7 @@ CACHE_DIR = "cache"
 REPORT_FILE = "build-report.json"
 GRAPH_FILES = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld")
 LINKS_FILE = "links.json"  # in the cache: which report passages each plan's tasks derive from
-CACHE_FORMAT = 6  # bump when the cache entries change shape
+CACHE_FORMAT = 7  # bump when the cache entries change shape
 
 
 @dataclass

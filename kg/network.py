@@ -275,7 +275,7 @@ def owners_by_task_pair(a: str, b: str, lead_tasks: dict, coown_tasks: dict) -> 
 
 
 _TASK_COLUMNS = ("task", "code", "text", "doc", "line", "part", "partCode", "partLabel", "section", "sectionCode",
-                 "sectionLabel", "deadline")
+                 "sectionLabel", "deadline", "deadlineText")
 
 
 def _tasks(task_rows: list[dict], target_rows: list[dict] = ()) -> dict[str, dict]:
@@ -304,6 +304,7 @@ def _tasks(task_rows: list[dict], target_rows: list[dict] = ()) -> dict[str, dic
             "section_label": group_label or "",
             "line": int(row["line"]) if row.get("line") else 0,  # in the document; 0 when unknown
             "deadline": row.get("deadline") or "",  # the last day allowed (ISO), "" when the plan gives none
+            "deadline_text": row.get("deadlineText") or "",  # as written (全年, 2026年12月底前), "" when none
             "targets": [targets[iri][t] for t in sorted(targets.get(iri, {}), key=natural_key)],
         }
     return dict(sorted(tasks.items()))

@@ -232,6 +232,19 @@ def test_the_page_gives_each_tasks_deadline(tmp_path):
     assert "完成时限" in (result.out_dir / "collaboration.html").read_text(encoding="utf-8")
 
 
+def test_the_page_gives_a_deadline_written_without_a_day_as_written(tmp_path):
+    # 完成时限:全年 gives no last day; the unit panel shows it as written, as kg tasks does, and a date as a date
+    from kg.build import BuildOptions, build
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text("咸宁市2030年重点任务分解方案\n\n一、稳增长\n1.新增规上工业企业50家。（牵头单位：市经信局；完成时限：全年）\n"
+                    "2.改造老旧小区30个。（牵头单位：市住建局；完成时限：2030年6月底前）\n", encoding="utf-8")
+    result = build(BuildOptions(inputs=[plan], out_dir=tmp_path / "out", jobs=1))
+    assert result.exit_code == 0
+    data = graph_data((result.out_dir / "collaboration.html").read_text(encoding="utf-8"))
+    assert {task[0]: task[3] for task in data["tasks"]} == {"一.1": "全年", "一.2": "2030-06-30"}
+
+
 def test_the_page_says_where_a_cut_text_stands_and_gives_each_tasks_targets():
     store = load_fixture()
     gk, task = "https://w3id.org/govkg/ontology#", pyoxigraph.NamedNode("https://w3id.org/govkg/id/task/mini/2-1")

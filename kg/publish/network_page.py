@@ -148,8 +148,9 @@ def page_data(net: UnitNetwork, analysis: dict | None = None) -> dict:
     task_iris = sorted(net.tasks, key=natural_key)
     task_index = {iri: i for i, iri in enumerate(task_iris)}
     tasks = [
+        # its deadline: the last day allowed, else the time as written when it gives none (全年, 长期坚持)
         [net.tasks[t]["code"], _clip(net.tasks[t]["text"]), net.tasks[t].get("section_label", ""),
-         net.tasks[t].get("deadline", "")] for t in task_iris
+         net.tasks[t].get("deadline", "") or net.tasks[t].get("deadline_text", "")] for t in task_iris
     ]
     # Sparse, by task index, so a task without them carries nothing: its targets, and for a text cut
     # at TEXT_LIMIT where the whole is (length, document, line), so the page says so.
