@@ -239,7 +239,8 @@ def _organ(jurisdiction: str, title: str, district: str | None) -> str:
         named = named or next((organ for organ in organs if government.endswith(organ)), None)
         if named:
             return organs[0] if named == "管理委员会" else named
-    return next((o for level, o in _levels()["government"].items() if jurisdiction.endswith(level)), "人民政府")
+    return next((o for level, o in _levels()["government"].items() if jurisdiction.endswith(level)),
+                _levels()["organs"][0])
 
 
 def _within_city(name: str, city: str) -> str:

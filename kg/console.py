@@ -329,14 +329,19 @@ def print_track(rows: list[dict], as_json: bool = False, held: list[tuple] = ())
                  f"[{colours[row['status']]}]{row['status']}[/]",
                  f"{target['document']}:{target['line']}", f"{actual['document']}:{actual['line']}"]
         if carried:
-            cells.append(Text("; ".join(f"{'、'.join(task['leads'])} ({task['code']}"
-                                        f"{', by indicator' if task['matched'] == 'indicator' else ''})"
-                                        for task in row["owners"]) or "-"))
+            cells.append(_owners_cell(row))
         table.add_row(*cells)
     stdout.print(table)
     counts = {status: sum(r["status"] == status for r in rows) for status in ("met", "missed", "unclear")}
     stdout.print(", ".join(f"{n} {s}" for s, n in counts.items()))
 
+
+
+def _owners_cell(row: dict) -> Text:
+    """The plan tasks that carry a promise, with their lead units (kg.track's ``owners``)."""
+    return Text("; ".join(f"{'、'.join(task['leads'])} ({task['code']}"
+                          f"{', by indicator' if task['matched'] == 'indicator' else ''})"
+                          for task in row["owners"]) or "-")
 
 
 def print_unanswered(rows: list[dict], as_json: bool = False) -> None:
@@ -354,8 +359,7 @@ def print_unanswered(rows: list[dict], as_json: bool = False) -> None:
         [target] = row["evidence"]
         table.add_row(str(row["year"]), Text(row["jurisdiction"] or "-"), Text(row["indicator"]),
                       Text(written_target(f"{row['target_value']}{row['target_unit']}", row["comparator"])),
-                      f"{target['document']}:{target['line']}",
-                      Text("; ".join(f"{'、'.join(task['leads'])} ({task['code']})" for task in row["owners"]) or "-"))
+                      f"{target['document']}:{target['line']}", _owners_cell(row))
     stdout.print(table)
     stdout.print(f"{len(rows)} promise(s) with no result of their indicator in the review of their year "
                  "(a result worded otherwise is not matched: read the review before calling one missed)")

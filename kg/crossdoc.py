@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from .datafiles import query
+from .datafiles import query, read_yaml
 from .districts import district_rows
 from .graph import (PROV_DERIVED, PROV_USED, RDF_TYPE, RDFS_LABEL, city_of, describe_district, district_node, gk,
                     iri, literal, passage_node, project_node)
@@ -44,17 +44,17 @@ def _district_governed(unit: str, city: str) -> dict | None:
     row = _governments(city).get(unit)
     if row is not None:
         return row
-    from .extract.projects import district_kind, unseen_district
+    from .extract.projects import district_kind, names_a_place, unseen_district
 
-    for organ in ("人民政府", "政府", "管委会"):
+    levels = read_yaml("jurisdictions.yaml")
+    for organ in levels["organs"] + levels["zone_organs"]:
         if unit.endswith(organ):
             place = unit[:-len(organ)]
-            name = unseen_district(place)
-            if name and name == place:
-                return {"name": name, "kind": district_kind(name)}
+            if unseen_district(place) == place:
+                return {"name": place, "kind": district_kind(place)}
             # a county-level city of the city (赤壁市人民政府 in 咸宁市's plan), never the city itself
-            if organ != "管委会" and place.endswith("市") and 3 <= len(place) <= 4 and place != city \
-                    and unseen_district(place[:-1] + "区") == place[:-1] + "区":
+            if organ in levels["organs"] and place.endswith("市") and 3 <= len(place) <= 4 and place != city \
+                    and names_a_place(place):
                 return {"name": place, "kind": "district"}
     return None
 

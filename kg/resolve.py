@@ -71,8 +71,9 @@ def load_gazetteer() -> Gazetteer:
     return Gazetteer(rows_by_key, index, types, collectives, variants)
 
 
-# levels in brackets in a collective's name: 各县(市、区), 各区(市)县, 各区县(市)
-_LEVEL_LIST = re.compile(r"(?<=[县市区旗州盟])\(((?:[市县区旗州盟][、,]?)+)\)")
+# levels in brackets in a collective's name: 各县(市、区), 各区(市)县, 各区县(市) (level words: kg/data/jurisdictions.yaml)
+_LEVELS = "".join(read_yaml("jurisdictions.yaml")["unit_levels"])
+_LEVEL_LIST = re.compile(rf"(?<=[{_LEVELS}])\(((?:[{_LEVELS}][、,]?)+)\)")
 
 
 @dataclass

@@ -459,10 +459,19 @@ def unseen_district(text: str) -> str | None:
     if not match:
         return None
     name = match.group(1)
-    if name in config["district_name_generic"] or any(name.endswith(e) for e in config["district_name_rejects"]) \
-            or any(word in name for word in config["district_name_reject_words"]):
-        return None
-    return name
+    return name if names_a_place(name) else None
+
+
+def names_a_place(name: str) -> bool:
+    """Whether a district-like name names one place, not a word for any district (城区, 新区), a place of
+    another kind (园区, 示范区) or a phrase (该区, 相关区) (kg/data/projects.yaml).
+
+    >>> names_a_place("双流区"), names_a_place("主城区"), names_a_place("相关区"), names_a_place("赤壁市")
+    (True, False, False, True)
+    """
+    config = _config()
+    return not (name in config["district_name_generic"] or any(name.endswith(e) for e in config["district_name_rejects"])
+                or any(word in name for word in config["district_name_reject_words"]))
 
 
 def extract_projects(text: str, sentences: list[Sentence], home_district: str | None = None,
